@@ -1,0 +1,144 @@
+"""google-auth's real `verify_token`, over real HTTP, against `GoogleIdentityStandIn`.
+
+A minted token must verify; each forged kind (foreign key, alg none, tampered payload,
+expired, wrong audience) must be rejected.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+from google.auth import exceptions
+from google.auth.transport.requests import Request
+from google.oauth2 import id_token
+
+from sandbox.google_identity import CERTS_PATH, GoogleIdentityStandIn, subject_for
+
+AUDIENCE = "https://region-project.cloudfunctions.net/invite"
+EMAIL = "recruiter@example.com"
+
+
+@pytest.fixture(scope="module")
+def identity() -> Iterator[GoogleIdentityStandIn]:
+    stand_in = GoogleIdentityStandIn()
+    server = stand_in.serve()
+    try:
+        yield stand_in
+    finally:
+        server.stop()
+
+
+def verify(identity: GoogleIdentityStandIn, token: str, audience: str = AUDIENCE) -> Any:
+    return id_token.verify_token(token, Request(), audience=audience, certs_url=identity.certs_url)
+
+
+def segment(token: str, index: int) -> dict[str, Any]:
+    part = token.split(".")[index]
+    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return decoded
+
+
+def test_certs_endpoint_serves_google_v1_format(identity: GoogleIdentityStandIn) -> None:
+    response = requests.get(identity.certs_url, timeout=5)
+    assert response.status_code == 200
+    assert identity.certs_url.endswith(CERTS_PATH)
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert "max-age=" in response.headers["Cache-Control"]
+    body = response.json()
+    assert list(body) == [identity.kid]
+    pem = body[identity.kid]
+    assert pem.startswith("-----BEGIN CERTIFICATE-----\n")
+    assert pem.rstrip().endswith("-----END CERTIFICATE-----")
+
+
+def test_unknown_path_is_404(identity: GoogleIdentityStandIn) -> None:
+    url = identity.certs_url.replace(CERTS_PATH, "/oauth2/v3/nothing")
+    assert requests.get(url, timeout=5).status_code == 404
+
+
+def test_minted_token_verifies_with_google_claims(identity: GoogleIdentityStandIn) -> None:
+    token = identity.mint_id_token(EMAIL, AUDIENCE)
+    claims = verify(identity, token)
+    assert claims["iss"] == "https://accounts.google.com"
+    assert claims["aud"] == AUDIENCE
+    assert claims["azp"] == AUDIENCE
+    assert claims["email"] == EMAIL
+    assert claims["email_verified"] is True
+    assert claims["sub"] == subject_for(EMAIL)
+    assert claims["sub"].isdigit()
+    assert claims["exp"] - claims["iat"] == 3600
+    header = segment(token, 0)
+    assert header == {"typ": "JWT", "alg": "RS256", "kid": identity.kid}
+
+
+def test_mint_options_reach_the_payload(identity: GoogleIdentityStandIn) -> None:
+    token = identity.mint_id_token(
+        EMAIL,
+        AUDIENCE,
+        email_verified=False,
+        issuer="accounts.google.com",
+        expires_in=600,
+        extra={"hd": "example.com"},
+    )
+    claims = verify(identity, token)
+    assert claims["email_verified"] is False
+    assert claims["iss"] == "accounts.google.com"
+    assert claims["exp"] - claims["iat"] == 600
+    assert claims["hd"] == "example.com"
+
+
+def test_certs_are_fetched_over_http(identity: GoogleIdentityStandIn) -> None:
+    before = identity.cert_fetches
+    verify(identity, identity.mint_id_token(EMAIL, AUDIENCE))
+    assert identity.cert_fetches == before + 1
+
+
+Minter = Callable[[GoogleIdentityStandIn], str]
+
+# kind -> (mint, audience to verify against, what google-auth's error must say)
+BAD_TOKENS: dict[str, tuple[Minter, str, str]] = {
+    "foreign_key": (lambda i: i.mint_with_foreign_key(EMAIL, AUDIENCE), AUDIENCE, "signature"),
+    "alg_none": (lambda i: i.mint_unsigned(EMAIL, AUDIENCE), AUDIENCE, "algorithm none"),
+    "tampered": (lambda i: i.mint_tampered(EMAIL, AUDIENCE), AUDIENCE, "signature"),
+    "expired": (
+        lambda i: i.mint_id_token(EMAIL, AUDIENCE, issued_at=int(time.time()) - 7200),
+        AUDIENCE,
+        "expired",
+    ),
+    "wrong_audience": (
+        lambda i: i.mint_id_token(EMAIL, AUDIENCE),
+        "https://other.example",
+        "audience",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_TOKENS))
+def test_bad_tokens_are_rejected(identity: GoogleIdentityStandIn, kind: str) -> None:
+    mint, audience, reason = BAD_TOKENS[kind]
+    with pytest.raises(exceptions.GoogleAuthError, match=reason):
+        verify(identity, mint(identity), audience=audience)
+
+
+def test_forged_tokens_keep_a_valid_shape(identity: GoogleIdentityStandIn) -> None:
+    foreign = identity.mint_with_foreign_key(EMAIL, AUDIENCE)
+    assert segment(foreign, 0)["kid"] == identity.kid
+    assert segment(foreign, 1)["email"] == EMAIL
+    unsigned = identity.mint_unsigned(EMAIL, AUDIENCE)
+    assert segment(unsigned, 0)["alg"] == "none"
+    assert unsigned.endswith(".")
+    tampered = identity.mint_tampered(EMAIL, AUDIENCE, changes={"email": "boss@example.com"})
+    assert segment(tampered, 1)["email"] == "boss@example.com"
+    genuine = identity.mint_id_token(EMAIL, AUDIENCE)
+    assert tampered.split(".")[2] != "" and genuine.split(".")[1] != tampered.split(".")[1]
+
+
+def test_certs_url_requires_serve() -> None:
+    with pytest.raises(RuntimeError):
+        _ = GoogleIdentityStandIn().certs_url
