@@ -1,0 +1,110 @@
+"""Configuration, read from environment variables only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from jobmojito_sheets.errors import ConfigurationError
+
+DEFAULT_JOBMOJITO_API_URL = "https://cool.jobmojito.com/functions/v1"
+DEFAULT_SHEETS_API_URL = "https://sheets.googleapis.com"
+DEFAULT_GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the function needs to know about where it runs and who may call it."""
+
+    jobmojito_api_url: str
+    jobmojito_api_token: str
+    jobmojito_merchant_id: str | None
+    sheets_api_url: str
+    allowed_audiences: tuple[str, ...]
+    allowed_users: tuple[str, ...]
+    google_certs_url: str
+    batch_size: int = 100
+    concurrency: int = 4
+    max_rows: int = 5000
+    jobmojito_timeout: float = 30.0
+    sheets_timeout: float = 20.0
+    time_budget: float = 45.0
+
+    def __repr__(self) -> str:  # never print the token
+        return f"Settings(jobmojito_api_url={self.jobmojito_api_url!r}, ...)"
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip() or default
+    if not value.startswith(("https://", "http://")):
+        raise ConfigurationError(
+            f"The function's setting {name} must be an http(s) URL; ask the engineer who "
+            "deployed it to fix it."
+        )
+    return value.rstrip("/")
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(
+            f"The function's setting {name} is not set; ask the engineer who deployed it to set it."
+        )
+    return value
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    items = tuple(item.strip() for item in _required(env, name).split(",") if item.strip())
+    if not items:
+        raise ConfigurationError(
+            f"The function's setting {name} is empty; ask the engineer who deployed it to set it."
+        )
+    return items
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, integer: bool) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        kind = "a whole number" if integer else "a number"
+        raise ConfigurationError(
+            f"The function's setting {name} must be {kind} above zero (it is {raw!r}); ask the "
+            "engineer who deployed it to fix it."
+        )
+    return value
+
+
+def _users(env: Mapping[str, str]) -> tuple[str, ...]:
+    users = tuple(u.lower() for u in _list(env, "ALLOWED_USERS"))
+    for user in users:
+        _, at, domain = user.rpartition("@")
+        if not at or not domain or "." not in domain:
+            raise ConfigurationError(
+                "The function's setting ALLOWED_USERS must list emails and @domain entries "
+                f"separated by commas ({user!r} is neither); ask the engineer who deployed it."
+            )
+    return users
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Read and check every setting; a missing or malformed one raises naming the variable."""
+    return Settings(
+        jobmojito_api_url=_url(env, "JOBMOJITO_API_URL", DEFAULT_JOBMOJITO_API_URL),
+        jobmojito_api_token=_required(env, "JOBMOJITO_API_TOKEN"),
+        jobmojito_merchant_id=env.get("JOBMOJITO_MERCHANT_ID", "").strip() or None,
+        sheets_api_url=_url(env, "SHEETS_API_URL", DEFAULT_SHEETS_API_URL),
+        allowed_audiences=_list(env, "ALLOWED_AUDIENCES"),
+        allowed_users=_users(env),
+        google_certs_url=_url(env, "GOOGLE_CERTS_URL", DEFAULT_GOOGLE_CERTS_URL),
+        batch_size=int(_number(env, "BATCH_SIZE", 100, integer=True)),
+        concurrency=int(_number(env, "CONCURRENCY", 4, integer=True)),
+        max_rows=int(_number(env, "MAX_ROWS", 5000, integer=True)),
+        jobmojito_timeout=_number(env, "JOBMOJITO_TIMEOUT_SECONDS", 30.0, integer=False),
+        sheets_timeout=_number(env, "SHEETS_TIMEOUT_SECONDS", 20.0, integer=False),
+        time_budget=_number(env, "TIME_BUDGET_SECONDS", 45.0, integer=False),
+    )

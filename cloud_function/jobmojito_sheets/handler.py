@@ -1,0 +1,127 @@
+"""The HTTP shell: translate a request into a run and its outcome into JSON and a status."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import flask
+import httpx
+
+from jobmojito_sheets.config import Settings, load_settings
+from jobmojito_sheets.errors import InviteError, TooLarge
+from jobmojito_sheets.identity import CertificateCache, verify_caller
+from jobmojito_sheets.jobmojito import JobMojitoClient
+from jobmojito_sheets.request_body import MAX_BODY_BYTES, parse_invite_request
+from jobmojito_sheets.service import run
+from jobmojito_sheets.sheets import SheetsGateway
+
+log = logging.getLogger("jobmojito_sheets")
+
+ACCESS_TOKEN_HEADER = "X-Sheets-Access-Token"
+MAX_ACCESS_TOKEN_LENGTH = 4096
+
+
+class Runtime:
+    """What outlives one request: settings and the pooled HTTP clients built from them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        timeout = httpx.Timeout(settings.jobmojito_timeout, connect=5.0)
+        self.jobmojito_http = httpx.Client(
+            timeout=timeout, limits=httpx.Limits(max_connections=settings.concurrency * 2)
+        )
+        self.certs = CertificateCache(settings.google_certs_url, httpx.Client(timeout=10.0))
+
+    def jobmojito(self) -> JobMojitoClient:
+        s = self.settings
+        return JobMojitoClient(
+            s.jobmojito_api_url, s.jobmojito_api_token, s.jobmojito_merchant_id, self.jobmojito_http
+        )
+
+
+_runtime: Runtime | None = None
+_runtime_lock = threading.Lock()
+
+
+def runtime(env: Mapping[str, str] | None = None) -> Runtime:
+    """The process's runtime, rebuilt only when the configuration changes."""
+    global _runtime
+    settings = load_settings(os.environ if env is None else env)
+    with _runtime_lock:
+        if _runtime is None or _runtime.settings != settings:
+            _runtime = Runtime(settings)
+        return _runtime
+
+
+def _json(body: Mapping[str, Any], status: int) -> flask.Response:
+    response = flask.jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _read_body(request: flask.Request) -> bytes:
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise TooLarge("The request body is over 1 MB; select fewer ranges.", code="body_too_large")
+    raw: bytes = request.stream.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise TooLarge("The request body is over 1 MB; select fewer ranges.", code="body_too_large")
+    return raw
+
+
+def _access_token(request: flask.Request) -> str:
+    token = (request.headers.get(ACCESS_TOKEN_HEADER) or "").strip()
+    if not token or len(token) > MAX_ACCESS_TOKEN_LENGTH:
+        raise InviteError(
+            "The request has no Google Sheets access; run it from the JobMojito menu in the "
+            "spreadsheet.",
+            code="sheets_token_rejected",
+            status=401,
+        )
+    return token
+
+
+def handle(request: flask.Request) -> flask.Response:
+    """Answer one call: 200 with the run's answer, or the error's status and sentence."""
+    if request.method != "POST":
+        return _json(
+            {"error": {"code": "method_not_allowed", "message": "Send the request as a POST."}},
+            405,
+        )
+    try:
+        raw = _read_body(request)
+        rt = runtime()
+        settings = rt.settings
+        caller = verify_caller(
+            request.headers.get("Authorization"),
+            rt.certs,
+            settings.allowed_audiences,
+            settings.allowed_users,
+        )
+        access_token = _access_token(request)
+        invite = parse_invite_request(raw)
+        sheets = SheetsGateway(
+            settings.sheets_api_url, access_token, invite.spreadsheet_id, settings.sheets_timeout
+        )
+        answer = run(invite, settings, sheets, rt.jobmojito())
+    except InviteError as error:
+        log.warning("request refused: %s %s", error.status, error.code)
+        return _json(error.to_json(), error.status)
+    except Exception:
+        log.exception("unexpected failure")
+        return _json(
+            {
+                "error": {
+                    "code": "internal_error",
+                    "message": "Something went wrong in the function; try again, and if it "
+                    "happens again tell the engineer who deployed it.",
+                }
+            },
+            500,
+        )
+    log.info("run by %s on %s: %s", caller, invite.spreadsheet_id, answer["summary"])
+    return _json(answer, 200)

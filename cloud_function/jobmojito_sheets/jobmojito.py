@@ -1,0 +1,180 @@
+"""The JobMojito shell: `POST /job-interview-register-users` over httpx.
+
+Each call ends in exactly one way, and the caller's promises depend on telling them apart:
+an answer (a list of per-user results); `CredentialsRejected` and `RequestRefused` (JobMojito
+read the request and processed nothing); `NotProcessed` (the request certainly never took
+effect: the connection was refused, or 429/503 after bounded retries); `Ambiguous` (it may
+have been processed: a timeout after sending, a dropped connection, a 5xx, a body that is
+not the expected JSON). Only the certain cases are ever retried, so no credit is spent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+REGISTER_PATH = "/job-interview-register-users"
+RETRY_STATUSES = frozenset({429, 503})
+MAX_ATTEMPTS = 4
+MAX_RETRY_SECONDS = 20.0
+MAX_RETRY_AFTER = 10.0
+
+log = logging.getLogger(__name__)
+
+
+class JobMojitoFailure(Exception):
+    """A call that did not produce per-user results."""
+
+
+class CredentialsRejected(JobMojitoFailure):
+    """401/403: the token is expired, revoked or lacks the role; nothing was processed."""
+
+
+class RequestRefused(JobMojitoFailure):
+    """422: JobMojito refused the request as a whole (e.g. unknown interview); nothing processed."""
+
+    def __init__(self, error: str, name: str | None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.name = name
+
+
+class NotProcessed(JobMojitoFailure):
+    """The request certainly had no effect (refused connection, 429/503, another 4xx)."""
+
+
+class _Retryable(NotProcessed):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Ambiguous(JobMojitoFailure):
+    """JobMojito may have processed the request; its rows must not be sent again blindly."""
+
+
+@dataclass(frozen=True)
+class UserPayload:
+    name: str
+    email: str
+    external_id: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        body = {"name": self.name, "email": self.email}
+        if self.external_id:
+            body["external_id"] = self.external_id
+        return body
+
+
+_backoff = wait_exponential_jitter(initial=0.5, max=5.0, jitter=0.5)
+
+
+def _wait(state: RetryCallState) -> float:
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, _Retryable) and error.retry_after is not None:
+        return min(error.retry_after, MAX_RETRY_AFTER)
+    return float(_backoff(state))
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return max(float(response.headers.get("Retry-After", "")), 0.0)
+    except ValueError:
+        return None
+
+
+def _error_fields(response: httpx.Response) -> tuple[str, str | None]:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}", None
+    if not isinstance(body, dict):
+        return f"HTTP {response.status_code}", None
+    error = body.get("error")
+    name = body.get("name")
+    return (str(error)[:300] if error else f"HTTP {response.status_code}"), (
+        str(name)[:100] if name else None
+    )
+
+
+class JobMojitoClient:
+    """Registers users for an interview; takes its `httpx.Client` so tests can swap transports."""
+
+    def __init__(
+        self, base_url: str, token: str, merchant_id: str | None, http: httpx.Client
+    ) -> None:
+        self._url = base_url.rstrip("/") + REGISTER_PATH
+        self._token = token
+        self._merchant_id = merchant_id
+        self._http = http
+
+    def body(
+        self, interview_id: str, invite_type: str, hide_menu: bool, users: Sequence[UserPayload]
+    ) -> dict[str, Any]:
+        """The cookbook's body plus the OpenAPI's `send_email` (its schemas accept both)."""
+        body: dict[str, Any] = {
+            "interview_id": interview_id,
+            "type": invite_type,
+            "send_email": invite_type == "invitation",
+            "hide_menu": hide_menu,
+            "users": [user.to_json() for user in users],
+        }
+        if self._merchant_id:
+            body["merchant_id"] = self._merchant_id
+        return body
+
+    def register(
+        self, interview_id: str, invite_type: str, hide_menu: bool, users: Sequence[UserPayload]
+    ) -> list[object]:
+        """Send one batch; retried only where JobMojito certainly did not process it."""
+        body = self.body(interview_id, invite_type, hide_menu, users)
+        retrying = Retrying(
+            stop=stop_after_attempt(MAX_ATTEMPTS) | stop_after_delay(MAX_RETRY_SECONDS),
+            wait=_wait,
+            retry=retry_if_exception_type(_Retryable),
+            reraise=True,
+        )
+        result: list[object] = retrying(self._send_once, body)
+        return result
+
+    def _send_once(self, body: dict[str, Any]) -> list[object]:
+        try:
+            response = self._http.post(
+                self._url, json=body, headers={"Authorization": f"Bearer {self._token}"}
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            # The connection was never made: the request did not reach JobMojito.
+            raise _Retryable(f"could not connect ({type(error).__name__})") from None
+        except httpx.HTTPError as error:
+            raise Ambiguous(f"no complete answer ({type(error).__name__})") from None
+        status = response.status_code
+        if status in (401, 403):
+            raise CredentialsRejected(f"HTTP {status}")
+        if status == 422:
+            error_text, name = _error_fields(response)
+            raise RequestRefused(error_text, name)
+        if status in RETRY_STATUSES:
+            raise _Retryable(f"HTTP {status}", _retry_after(response))
+        if 400 <= status < 500:
+            raise NotProcessed(f"HTTP {status}")
+        if status != 200:
+            raise Ambiguous(f"HTTP {status}")
+        try:
+            answer = response.json()
+        except ValueError:
+            raise Ambiguous("the answer was not JSON") from None
+        if not isinstance(answer, list):
+            raise Ambiguous("the answer was not a list of results")
+        return answer

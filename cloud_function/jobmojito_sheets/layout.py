@@ -1,0 +1,118 @@
+"""Where things are in a tab: the header row, the input columns and the output columns (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from gspread.utils import rowcol_to_a1
+
+from jobmojito_sheets.errors import BadRequest
+
+HEADER_SEARCH_ROWS = 5
+OUTPUT_COLUMNS = ("interview_url", "result", "profile_interview_id")
+
+_ALIASES = {
+    "name": {"name", "fullname", "candidatename", "candidate"},
+    "first_name": {"firstname"},
+    "last_name": {"lastname"},
+    "email": {"email", "emailaddress"},
+    "external_id": {"externalid", "candidateid"},
+    "interview_url": {"interviewurl"},
+    "result": {"result"},
+    "profile_interview_id": {"profileinterviewid"},
+}
+
+
+def normalise_header(text: str) -> str:
+    """Header text compared case-, space-, dash- and underscore-insensitively."""
+    return re.sub(r"[\s\-_]+", "", text).lower()
+
+
+def _role(text: str) -> str | None:
+    key = normalise_header(text)
+    return next((role for role, names in _ALIASES.items() if key in names), None)
+
+
+def column_letter(index: int) -> str:
+    """A1 letters of a 0-based column index."""
+    return rowcol_to_a1(1, index + 1).rstrip("0123456789")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Column indexes are 0-based; `header_row` is the sheet's 1-based row number."""
+
+    header_row: int
+    email: int
+    name: int | None
+    first_name: int | None
+    last_name: int | None
+    external_id: int | None
+    outputs: dict[str, int]
+    new_headers: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def width_needed(self) -> int:
+        """Columns the grid must have for every output column to be written."""
+        return max(self.outputs.values()) + 1
+
+    def letters(self) -> dict[str, str]:
+        return {name: column_letter(index) for name, index in self.outputs.items()}
+
+
+def find_header_row(top_rows: Sequence[Sequence[str]]) -> int | None:
+    """1-based number of the first of the top rows that has an email header."""
+    for number, cells in enumerate(top_rows[:HEADER_SEARCH_ROWS], start=1):
+        if any(_role(str(cell)) == "email" for cell in cells):
+            return number
+    return None
+
+
+def find_layout(top_rows: Sequence[Sequence[str]], widest_row: int) -> Layout:
+    """Find the header row and every column; place the missing output columns.
+
+    `widest_row` is the number of filled columns of the widest row read, so new output
+    columns never land on a cell that holds anything in a row we read.
+    """
+    header_row = find_header_row(top_rows)
+    if header_row is None:
+        raise BadRequest(
+            f"No email column found in the top {HEADER_SEARCH_ROWS} rows: add a header cell "
+            "named 'Email' above the candidates' email addresses.",
+            code="no_email_column",
+        )
+    header = [str(cell) for cell in top_rows[header_row - 1]]
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        role = _role(cell)
+        if role is not None and role not in found:
+            found[role] = index
+    if "name" not in found and "first_name" not in found and "last_name" not in found:
+        raise BadRequest(
+            f"No name column found in header row {header_row}: add a header cell named 'Name' "
+            "(or 'First name' and 'Last name') above the candidates' names.",
+            code="no_name_column",
+        )
+    last_filled = max((i + 1 for i, cell in enumerate(header) if cell.strip()), default=0)
+    next_free = max(last_filled, widest_row)
+    outputs: dict[str, int] = {}
+    new_headers: dict[int, str] = {}
+    for name in OUTPUT_COLUMNS:
+        if name in found:
+            outputs[name] = found[name]
+        else:
+            outputs[name] = next_free
+            new_headers[next_free] = name
+            next_free += 1
+    return Layout(
+        header_row=header_row,
+        email=found["email"],
+        name=found.get("name"),
+        first_name=found.get("first_name"),
+        last_name=found.get("last_name"),
+        external_id=found.get("external_id"),
+        outputs=outputs,
+        new_headers=new_headers,
+    )

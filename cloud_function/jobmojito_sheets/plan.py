@@ -1,0 +1,154 @@
+"""Plan before spending: which selected rows are sent, skipped or refused, and why (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from email_validator import EmailNotValidError, validate_email
+
+from jobmojito_sheets.layout import Layout
+
+WOULD_SEND = "Would send"
+ALREADY_REGISTERED = "Skipped: already registered"
+PENDING_FROM_INTERRUPTED = (
+    "Skipped: pending from an interrupted run: check in JobMojito, then use force"
+)
+PENDING_PREFIX = "Pending ("
+
+
+class Action(Enum):
+    SEND = "send"
+    ERROR = "error"
+    DUPLICATE = "duplicate"
+    REGISTERED = "registered"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One candidate row as read from the Sheet (cells trimmed; missing cells are "")."""
+
+    row: int
+    name: str
+    email: str
+    external_id: str = ""
+    result: str = ""
+    interview_url: str = ""
+    profile_interview_id: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    source: SheetRow
+    action: Action
+    result: str
+
+    @property
+    def row(self) -> int:
+        return self.source.row
+
+    @property
+    def writes(self) -> bool:
+        """Whether the planned result goes into the Sheet (skipped rows keep their cells)."""
+        return self.action in (Action.SEND, Action.ERROR, Action.DUPLICATE)
+
+
+@dataclass(frozen=True)
+class Plan:
+    rows: tuple[PlannedRow, ...]
+
+    @property
+    def to_send(self) -> list[PlannedRow]:
+        return [p for p in self.rows if p.action is Action.SEND]
+
+    def count(self, *actions: Action) -> int:
+        return sum(1 for p in self.rows if p.action in actions)
+
+
+def _cell(cells: Sequence[str], index: int | None) -> str:
+    if index is None or index >= len(cells):
+        return ""
+    return str(cells[index]).strip()
+
+
+def read_rows(layout: Layout, cells_by_row: Mapping[int, Sequence[str]]) -> list[SheetRow]:
+    """Candidate rows below the header, in sheet order; wholly blank candidate rows are left out."""
+    rows = []
+    for number in sorted(cells_by_row):
+        if number <= layout.header_row:
+            continue
+        cells = cells_by_row[number]
+        if layout.name is not None:
+            name = _cell(cells, layout.name)
+        else:
+            name = f"{_cell(cells, layout.first_name)} {_cell(cells, layout.last_name)}".strip()
+        row = SheetRow(
+            row=number,
+            name=name,
+            email=_cell(cells, layout.email),
+            external_id=_cell(cells, layout.external_id),
+            result=_cell(cells, layout.outputs["result"]),
+            interview_url=_cell(cells, layout.outputs["interview_url"]),
+            profile_interview_id=_cell(cells, layout.outputs["profile_interview_id"]),
+        )
+        if row.name or row.email or row.external_id:
+            rows.append(row)
+    return rows
+
+
+def email_problem(email: str) -> str | None:
+    """Why an email address cannot be used, checked for syntax only (no network)."""
+    if not email:
+        return "Error: email is empty"
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        return f"Error: invalid email address ({error})"
+    return None
+
+
+def is_registered(row: SheetRow) -> bool:
+    return row.result.lower() == "ok" and bool(row.interview_url)
+
+
+def is_pending(row: SheetRow) -> bool:
+    return row.result.startswith(PENDING_PREFIX)
+
+
+def plan_invites(rows: Iterable[SheetRow], *, force: bool) -> Plan:
+    """Decide each row's fate: send once per email, never a bad row, never one already done."""
+    rows = list(rows)
+    claimed: dict[str, int] = {}
+    decided: dict[int, PlannedRow] = {}
+    # Rows already registered (or pending) claim their email first, wherever they stand, so a
+    # duplicate above them is not sent a second time.
+    if not force:
+        for row in rows:
+            if is_registered(row) or is_pending(row):
+                action = Action.REGISTERED if is_registered(row) else Action.PENDING
+                text = (
+                    ALREADY_REGISTERED if action is Action.REGISTERED else PENDING_FROM_INTERRUPTED
+                )
+                decided[row.row] = PlannedRow(row, action, text)
+                claimed.setdefault(row.email.lower(), row.row)
+    for row in rows:
+        if row.row in decided:
+            continue
+        problem = email_problem(row.email) or (None if row.name else "Error: name is empty")
+        first = claimed.get(row.email.lower())
+        if problem is not None:
+            decided[row.row] = PlannedRow(row, Action.ERROR, problem)
+        elif first is not None:
+            decided[row.row] = PlannedRow(
+                row, Action.DUPLICATE, f"Skipped: duplicate of row {first}"
+            )
+        else:
+            claimed[row.email.lower()] = row.row
+            decided[row.row] = PlannedRow(row, Action.SEND, WOULD_SEND)
+    return Plan(tuple(decided[row.row] for row in rows))
+
+
+def batches(rows: Sequence[PlannedRow], size: int) -> list[list[PlannedRow]]:
+    return [list(rows[i : i + size]) for i in range(0, len(rows), size)]

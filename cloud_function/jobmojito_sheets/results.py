@@ -1,0 +1,103 @@
+"""Map JobMojito's per-user answers back to rows by email, and rows to cell writes (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from gspread.utils import absolute_range_name, rowcol_to_a1
+
+from jobmojito_sheets.layout import Layout
+from jobmojito_sheets.plan import PlannedRow
+
+MAX_RESULT_LENGTH = 500
+NO_RESULT = "Error: no result returned by JobMojito"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one sent row ends up with."""
+
+    row: int
+    result: str
+    interview_url: str | None = None
+    profile_interview_id: str | None = None
+
+    def cells(self) -> dict[str, str]:
+        values = {"result": self.result}
+        if self.interview_url:
+            values["interview_url"] = self.interview_url
+        if self.profile_interview_id:
+            values["profile_interview_id"] = self.profile_interview_id
+        return values
+
+
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _outcome(row: int, item: Mapping[str, object]) -> Outcome:
+    result = _text(item.get("result")) or ""
+    url = _text(item.get("interview_url"))
+    profile = _text(item.get("profile_interview_id"))
+    if result.lower() == "ok":
+        if url is None:
+            return Outcome(row, "Error: JobMojito answered ok but returned no interview link")
+        return Outcome(row, "ok", url, profile)
+    if not result.startswith("Error"):
+        result = f"Error: unexpected answer from JobMojito: {result or 'no result'}"
+    return Outcome(row, result[:MAX_RESULT_LENGTH])
+
+
+def match_results(sent: Sequence[PlannedRow], answer: Sequence[object]) -> dict[int, Outcome]:
+    """Outcomes of the sent rows that the answer names, matched by email and external_id.
+
+    Position is never used: an item naming an email we did not send, or the right email with
+    another external_id, is ignored, so no candidate's link reaches another candidate's row.
+    Sent rows the answer does not name are absent from the result.
+    """
+    by_email = {p.source.email.lower(): p for p in sent}
+    outcomes: dict[int, Outcome] = {}
+    for item in answer:
+        if not isinstance(item, Mapping):
+            continue
+        email = _text(item.get("email"))
+        planned = by_email.get(email.lower()) if email else None
+        if planned is None or planned.row in outcomes:
+            continue
+        external_id = _text(item.get("external_id"))
+        if planned.source.external_id and external_id and external_id != planned.source.external_id:
+            continue
+        outcomes[planned.row] = _outcome(planned.row, item)
+    return outcomes
+
+
+def value_ranges(
+    tab_title: str, layout: Layout, cells_by_row: Mapping[int, Mapping[str, str]]
+) -> list[dict[str, object]]:
+    """`values.batchUpdate` data for the given output cells: one range per run of adjacent cells."""
+    data: list[dict[str, object]] = []
+    for row, cells in sorted(cells_by_row.items()):
+        by_column = sorted((layout.outputs[name], value) for name, value in cells.items())
+        run: list[tuple[int, str]] = []
+        for column, value in by_column:
+            if run and column != run[-1][0] + 1:
+                data.append(_range(tab_title, row, run))
+                run = []
+            run.append((column, value))
+        if run:
+            data.append(_range(tab_title, row, run))
+    return data
+
+
+def header_cells(layout: Layout) -> dict[str, str]:
+    """Header cells of the output columns this run creates, keyed by output name."""
+    names = {index: name for name, index in layout.outputs.items()}
+    return {names[index]: text for index, text in layout.new_headers.items()}
+
+
+def _range(tab_title: str, row: int, run: list[tuple[int, str]]) -> dict[str, object]:
+    first = rowcol_to_a1(row, run[0][0] + 1)
+    last = rowcol_to_a1(row, run[-1][0] + 1)
+    a1 = first if first == last else f"{first}:{last}"
+    return {"range": absolute_range_name(tab_title, a1), "values": [[v for _, v in run]]}

@@ -1,0 +1,68 @@
+"""Which sheet rows a selection touches: A1 ranges in, sorted row numbers out (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from gspread.utils import a1_range_to_grid_range
+
+from jobmojito_sheets.errors import BadRequest
+
+# A cell ("C15"), a whole column ("C") or a whole row ("15"), on each side of an optional ":".
+_SIDE = r"(?:[A-Z]{1,3}\d{1,7}|[A-Z]{1,3}|\d{1,7})"
+_A1 = re.compile(rf"^{_SIDE}(?::{_SIDE})?$")
+
+
+def _bad_range(text: str, why: str) -> BadRequest:
+    return BadRequest(
+        f"The selected range {text!r} {why}; select the rows again.", code="invalid_range"
+    )
+
+
+def _ordered(start: int, end: int) -> tuple[int, int]:
+    """A grid interval with its ends in order, as Sheets reads "B10:A2" as A2:B10."""
+    if start >= end:  # the two corners were given the other way round
+        return end - 1, start + 1
+    return start, end
+
+
+def rows_of_range(text: str, row_count: int, column_count: int) -> range:
+    """Rows (1-based) that one A1 range touches, checked against the tab's grid."""
+    a1 = text.strip().upper().replace("$", "")
+    if not _A1.match(a1) or (":" not in a1 and a1.isalpha()):
+        raise _bad_range(text, "is not an A1 range such as A2:B10, C15 or 4:7")
+    if re.search(r"(?<![0-9])0", a1):
+        raise _bad_range(text, "names row 0; rows start at 1")
+    grid = a1_range_to_grid_range(a1)
+    start, end = _ordered(grid.get("startRowIndex", 0), grid.get("endRowIndex", row_count))
+    _, end_col = _ordered(grid.get("startColumnIndex", 0), grid.get("endColumnIndex", column_count))
+    if end > row_count or end_col > column_count:
+        raise _bad_range(
+            text, f"is outside the tab, which has {row_count} rows and {column_count} columns"
+        )
+    return range(start + 1, end + 1)
+
+
+def selected_rows(ranges: Iterable[str], row_count: int, column_count: int) -> list[int]:
+    """Every row any range touches, once, in sheet order."""
+    rows: set[int] = set()
+    for text in ranges:
+        rows.update(rows_of_range(text, row_count, column_count))
+    return sorted(rows)
+
+
+def row_spans(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of sorted row numbers, as inclusive (first, last) pairs."""
+    spans: list[tuple[int, int]] = []
+    for row in rows:
+        if spans and row == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], row)
+        else:
+            spans.append((row, row))
+    return spans
+
+
+def rows_as_ranges(rows: Sequence[int]) -> list[str]:
+    """Rows written back as whole-row A1 ranges ("5:9"), the form the Apps Script resends."""
+    return [f"{first}:{last}" for first, last in row_spans(sorted(rows))]

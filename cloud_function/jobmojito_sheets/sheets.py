@@ -1,0 +1,209 @@
+"""The Sheets shell: gspread's HTTP client, pointed at SHEETS_API_URL, with the caller's token.
+
+Every call uses the caller's own OAuth access token, so the function reads and writes only
+what the caller could; it holds no Sheets credentials of its own. Reads and writes are
+idempotent, so 429 and 5xx answers are retried with capped, jittered backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from google.auth.transport.requests import AuthorizedSession
+from google.oauth2.credentials import Credentials
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+from gspread.utils import absolute_range_name
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+from jobmojito_sheets.errors import (
+    BadRequest,
+    Forbidden,
+    InviteError,
+    NotFound,
+    Unauthenticated,
+    UpstreamError,
+)
+
+GOOGLE_SHEETS_API = "https://sheets.googleapis.com"
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_ATTEMPTS = 4
+MAX_RETRY_SECONDS = 15.0
+MAX_RETRY_AFTER = 10.0
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Tab:
+    sheet_id: int
+    title: str
+    row_count: int
+    column_count: int
+
+
+def _status(error: BaseException) -> int | None:
+    return error.response.status_code if isinstance(error, APIError) else None
+
+
+def _transient(error: BaseException) -> bool:
+    if isinstance(error, (requests.ConnectionError, requests.Timeout)):
+        return True
+    return _status(error) in RETRYABLE_STATUSES
+
+
+_backoff = wait_exponential_jitter(initial=0.5, max=4.0, jitter=0.5)
+
+
+def _wait(state: RetryCallState) -> float:
+    """Honour Retry-After when the API sends one, else back off exponentially with jitter."""
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, APIError):
+        retry_after = error.response.headers.get("Retry-After", "")
+        try:
+            return min(max(float(retry_after), 0.0), MAX_RETRY_AFTER)
+        except ValueError:
+            pass
+    return float(_backoff(state))
+
+
+class _SheetsHTTPClient(HTTPClient):
+    """gspread's client with our base URL, no token refresh, and bounded retries."""
+
+    def __init__(self, base_url: str, access_token: str, timeout: float) -> None:
+        credentials = Credentials(token=access_token)  # type: ignore[no-untyped-call]
+        # The caller's token cannot be refreshed here: a 401 is answered, not retried.
+        session = AuthorizedSession(  # type: ignore[no-untyped-call]
+            credentials, refresh_status_codes=()
+        )
+        super().__init__(auth=credentials, session=session)
+        self.set_timeout(timeout)
+        self._base_url = base_url.rstrip("/")
+        self._retrying = Retrying(
+            stop=stop_after_attempt(MAX_ATTEMPTS) | stop_after_delay(MAX_RETRY_SECONDS),
+            wait=_wait,
+            retry=retry_if_exception(_transient),
+            reraise=True,
+        )
+
+    def request(  # type: ignore[override]
+        self,
+        method: str,
+        endpoint: str,
+        params: MutableMapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        if endpoint.startswith(GOOGLE_SHEETS_API):
+            endpoint = self._base_url + endpoint[len(GOOGLE_SHEETS_API) :]
+        response: requests.Response = self._retrying(
+            super().request, method, endpoint, params=params, **kwargs
+        )
+        return response
+
+
+def _translate(error: Exception) -> InviteError:
+    """A Sheets API failure as a sentence for the recruiter (never the token, never a trace)."""
+    status = _status(error)
+    if status == 401:
+        return Unauthenticated(
+            "Google did not accept your access to Google Sheets; reload the spreadsheet and "
+            "run the menu again.",
+            code="sheets_token_rejected",
+        )
+    if status == 403:
+        return Forbidden(
+            "Your Google account cannot edit this spreadsheet; ask its owner for edit access.",
+            code="sheet_access_denied",
+        )
+    if status == 404:
+        return NotFound(
+            "The spreadsheet was not found; check that it still exists and that the menu was "
+            "run from it.",
+            code="spreadsheet_not_found",
+        )
+    if status == 400:
+        detail = error.error.get("message", "") if isinstance(error, APIError) else ""
+        log.warning("Sheets API refused a request: %s", detail)
+        return BadRequest(
+            "Google Sheets refused the selected ranges; select the candidate rows again.",
+            code="invalid_range",
+        )
+    return UpstreamError(
+        "Google Sheets is not answering right now; wait a minute and run the menu again.",
+        code="sheets_unavailable",
+        status=503,
+    )
+
+
+class SheetsGateway:
+    """The handful of Sheets API calls the function makes, on one spreadsheet."""
+
+    def __init__(
+        self, base_url: str, access_token: str, spreadsheet_id: str, timeout: float
+    ) -> None:
+        self._client = _SheetsHTTPClient(base_url, access_token, timeout)
+        self._id = spreadsheet_id
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._client, method)(self._id, *args, **kwargs)
+        except (APIError, requests.RequestException) as error:
+            raise _translate(error) from None
+
+    def tabs(self) -> list[Tab]:
+        """Every tab's id, title and grid size (one `spreadsheets.get`)."""
+        meta = self._call("fetch_sheet_metadata", params={"fields": "sheets.properties"})
+        tabs = []
+        for sheet in meta.get("sheets", []):
+            props = sheet.get("properties", {})
+            grid = props.get("gridProperties", {})
+            tabs.append(
+                Tab(
+                    sheet_id=int(props.get("sheetId", 0)),
+                    title=str(props.get("title", "")),
+                    row_count=int(grid.get("rowCount", 0)),
+                    column_count=int(grid.get("columnCount", 0)),
+                )
+            )
+        return tabs
+
+    def read(self, tab: Tab, ranges: Sequence[str]) -> list[list[list[str]]]:
+        """The displayed values of several ranges of a tab, in one `values.batchGet`."""
+        answer = self._call(
+            "values_batch_get",
+            [absolute_range_name(tab.title, a1) for a1 in ranges],
+            params={"majorDimension": "ROWS", "valueRenderOption": "FORMATTED_VALUE"},
+        )
+        value_ranges = answer.get("valueRanges", [])
+        return [[[str(c) for c in row] for row in vr.get("values", [])] for vr in value_ranges]
+
+    def append_columns(self, tab: Tab, count: int) -> None:
+        """Grow the tab's grid by `count` columns (writes outside the grid are refused)."""
+        body = {
+            "requests": [
+                {
+                    "appendDimension": {
+                        "sheetId": tab.sheet_id,
+                        "dimension": "COLUMNS",
+                        "length": count,
+                    }
+                }
+            ]
+        }
+        self._call("batch_update", body)
+
+    def write(self, data: Sequence[Mapping[str, object]]) -> None:
+        """Write every range in one `values.batchUpdate`, RAW, so text is never a formula."""
+        if data:
+            self._call("values_batch_update", body={"valueInputOption": "RAW", "data": list(data)})
