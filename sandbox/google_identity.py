@@ -90,15 +90,38 @@ class GoogleIdentityStandIn:
     """Google's `oauth2/v1/certs` endpoint plus an ID-token minter, on a loopback port."""
 
     def __init__(self) -> None:
-        self._key = _new_private_key()
-        certificate = _self_signed_certificate(self._key)
-        self.certificate_pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
-        self.kid = certificate.fingerprint(hashes.SHA1()).hex()
-        self._signer = _rsa_signer(_private_pem(self._key), self.kid)
+        self._lock = threading.Lock()
+        self._served: dict[str, str] = {}
         self._foreign_signer: crypt.RSASigner | None = None
         self._server: LoopbackServer | None = None
-        self._lock = threading.Lock()
         self.cert_fetches = 0
+        self.kid = ""
+        self.certificate_pem = ""
+        self._signer = self._install_new_key()
+
+    def _install_new_key(self) -> crypt.RSASigner:
+        """Make a key and certificate, serve the certificate and make them current."""
+        key = _new_private_key()
+        certificate = _self_signed_certificate(key)
+        pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
+        kid = certificate.fingerprint(hashes.SHA1()).hex()
+        with self._lock:
+            self._served[kid] = pem
+            self.kid, self.certificate_pem = kid, pem
+        return _rsa_signer(_private_pem(key), kid)
+
+    def rotate_key(self, *, keep_previous: bool = True) -> str:
+        """Sign from now on with a new key (new kid) and return its kid.
+
+        Like Google during a rotation, the previous certificate stays served unless
+        `keep_previous` is false, in which case tokens signed before no longer verify.
+        """
+        previous = self.kid
+        self._signer = self._install_new_key()
+        if not keep_previous:
+            with self._lock:
+                self._served.pop(previous, None)
+        return self.kid
 
     # -- HTTP --
 
@@ -115,8 +138,9 @@ class GoogleIdentityStandIn:
         return self._server.url + CERTS_PATH
 
     def certs(self) -> dict[str, str]:
-        """The JSON document the certs endpoint serves."""
-        return {self.kid: self.certificate_pem}
+        """The JSON document the certs endpoint serves: kid -> PEM certificate."""
+        with self._lock:
+            return dict(self._served)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
@@ -209,6 +233,7 @@ class GoogleIdentityStandIn:
         return f"{header}.{_b64_json(payload)}.{signature}"
 
     def _sign(self, signer: crypt.RSASigner, payload: dict[str, Any]) -> str:
+        """Sign with `signer`; the header always names the current served kid."""
         token: bytes = jwt.encode(signer, payload, key_id=self.kid)  # type: ignore[no-untyped-call]
         return token.decode("ascii")
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import base64
 import json
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,3 +146,39 @@ def test_forged_tokens_keep_a_valid_shape(identity: GoogleIdentityStandIn) -> No
 def test_certs_url_requires_serve() -> None:
     with pytest.raises(RuntimeError):
         _ = GoogleIdentityStandIn().certs_url
+
+
+def test_key_rotation_keeps_or_drops_the_previous_certificate() -> None:
+    stand_in = GoogleIdentityStandIn()
+    with stand_in.serve():
+        old_kid = stand_in.kid
+        old_token = stand_in.mint_id_token(EMAIL, AUDIENCE)
+        new_kid = stand_in.rotate_key()
+        new_token = stand_in.mint_id_token(EMAIL, AUDIENCE)
+        assert new_kid != old_kid
+        assert segment(new_token, 0)["kid"] == new_kid
+        assert set(requests.get(stand_in.certs_url, timeout=5).json()) == {old_kid, new_kid}
+        assert verify(stand_in, old_token)["email"] == EMAIL
+        assert verify(stand_in, new_token)["email"] == EMAIL
+        stand_in.rotate_key(keep_previous=False)
+        assert len(stand_in.certs()) == 2
+        assert new_kid not in stand_in.certs()
+        with pytest.raises(exceptions.GoogleAuthError):
+            verify(stand_in, new_token)
+
+
+def test_command_line_serves_google_certs() -> None:
+    command = [sys.executable, "-m", "sandbox", "google", "--port", "0"]
+    repo = Path(__file__).resolve().parents[1]
+    with subprocess.Popen(
+        command, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None
+            name, url = process.stdout.readline().split()
+            assert name == "google"
+            certs = requests.get(url + CERTS_PATH, timeout=5).json()
+            assert all(pem.startswith("-----BEGIN CERTIFICATE-----") for pem in certs.values())
+        finally:
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=10) == 0

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -456,3 +459,25 @@ def test_reset_forgets_records_and_faults(client: httpx.Client, api: JobMojitoSt
 def test_fault_needs_at_least_one_time(api: JobMojitoStandIn) -> None:
     with pytest.raises(ValueError):
         api.inject(Fault.reorder(times=0))
+
+
+def test_command_line_serves_jobmojito() -> None:
+    command = [sys.executable, "-m", "sandbox", "jobmojito", "--token", TOKEN]
+    command += ["--interview", INTERVIEW, "--port", "0"]
+    repo = Path(__file__).resolve().parents[1]
+    with subprocess.Popen(
+        command, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None
+            name, url = process.stdout.readline().split()
+            assert name == "jobmojito"
+            assert url.startswith("http://127.0.0.1:")
+            body = {"interview_id": INTERVIEW, "users": users("cli@example.com")}
+            auth = {"Authorization": f"Bearer {TOKEN}"}
+            response = httpx.post(url + REGISTER_PATH, json=body, headers=auth, timeout=5)
+            assert response.status_code == 200
+            assert response.json()[0]["result"] == "ok"
+        finally:
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=10) == 0
