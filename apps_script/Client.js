@@ -1,0 +1,75 @@
+/**
+ * Calls the Cloud Function and reads its answer.
+ */
+
+/**
+ * Sends one request to the function.
+ * The function checks the caller with the identity token (its audience is this script's OAuth client ID)
+ * and reads and writes the Sheet with the user's own OAuth token.
+ * @param {string} url the function URL from the settings
+ * @param {Object} body the JSON body (spreadsheet_id, sheet_id, ranges, type, interview_id, hide_menu, dry_run, force)
+ * @return {{ok: true, data: Object} | {ok: false, status: number, code: string, message: string}}
+ *     the parsed 200 answer, or a plain sentence for the recruiter
+ */
+function callFunction(url, body) {
+  const headers = {
+    Authorization: 'Bearer ' + ScriptApp.getIdentityToken(),
+    'X-Sheets-Access-Token': ScriptApp.getOAuthToken(),
+  };
+  let response;
+  try {
+    response = UrlFetchApp.fetch(url, {
+      method: 'post',
+      contentType: 'application/json',
+      payload: JSON.stringify(body),
+      headers,
+      muteHttpExceptions: true,
+    });
+  } catch (_e) {
+    return { ok: false, status: 0, code: 'unreachable', message: MESSAGES.unreachable };
+  }
+  return interpretResponse(response.getResponseCode(), response.getContentText());
+}
+
+/**
+ * Reads an HTTP answer of the function, without side effects.
+ * @param {number} status the HTTP status code
+ * @param {string} text the response body
+ * @return {{ok: true, data: Object} | {ok: false, status: number, code: string, message: string}}
+ *     the answer when it is a well-formed 200 answer, otherwise a plain sentence for the recruiter
+ */
+function interpretResponse(status, text) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (_e) {
+    return { ok: false, status, code: 'not_json', message: notUnderstoodMessage(status) };
+  }
+  if (status === 200 && isWellFormedAnswer(data)) {
+    return { ok: true, data };
+  }
+  const error = data && typeof data === 'object' && data.error && typeof data.error === 'object' ? data.error : null;
+  if (status === 200 || !error) {
+    return { ok: false, status, code: 'not_understood', message: notUnderstoodMessage(status) };
+  }
+  const code = typeof error.code === 'string' ? error.code : '';
+  return { ok: false, status, code, message: errorMessage(status, code, error.message) };
+}
+
+/**
+ * Tells whether a 200 answer has the fields the script relies on.
+ * @param {*} data the parsed JSON
+ * @return {boolean} true when summary, rows, columns and remaining are there with the right types
+ */
+function isWellFormedAnswer(data) {
+  return Boolean(
+    data &&
+      typeof data === 'object' &&
+      data.summary &&
+      typeof data.summary === 'object' &&
+      Array.isArray(data.rows) &&
+      data.columns &&
+      typeof data.columns === 'object' &&
+      Array.isArray(data.remaining),
+  );
+}

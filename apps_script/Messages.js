@@ -1,0 +1,333 @@
+/**
+ * Every sentence the recruiter reads, built from plain data so it can be tested without Apps Script.
+ */
+
+/** Title of every dialog the script shows. */
+const TITLE = 'JobMojito';
+
+/** Fixed sentences. */
+const MESSAGES = {
+  unreachable:
+    'The invitation service could not be reached. Check the function URL in JobMojito > Settings…, or try again in a few minutes.',
+  nothingSelected: 'Nothing selected: select the candidate rows (not only the header row), then try again.',
+  busy: 'Another JobMojito run is in progress in this Sheet. Wait until it has finished, then try again.',
+  checkTooLong: 'Checking the selection took too long. Select fewer rows, then try again.',
+  cancelled: 'Nothing was sent.',
+  noProgress: 'The invitation service stopped answering for the remaining rows. Run it again on the same selection to continue.',
+};
+
+/** The recruiter's sentence for each error code of the function, used when its answer has no message. */
+const ERROR_FALLBACKS = {
+  invalid_request: 'The invitation service did not understand the request. Please contact support.',
+  invalid_range: 'The invitation service could not read the selection. Select the candidate rows again, then retry.',
+  no_email_column: 'No email column found: the header row (row 1) needs a column named "email".',
+  unauthenticated: 'The invitation service did not accept your Google sign-in. Ask your admin to check the setup.',
+  sheets_token_rejected: 'The invitation service could not use your access to this Sheet. Reload the Sheet, then try again.',
+  user_not_allowed: 'You are not allowed to use JobMojito invitations. Ask your admin to add you.',
+  sheet_access_denied: 'The invitation service may not open this Sheet with your access. Check that you can edit it, or ask your admin.',
+  spreadsheet_not_found: 'The invitation service could not find this spreadsheet.',
+  sheet_not_found: 'The invitation service could not find this tab. Reload the Sheet, then try again.',
+  too_many_rows: 'Too many rows for one request. Select fewer rows, then try again.',
+  body_too_large: 'The request was too large. Select fewer rows, then try again.',
+  jobmojito_rejected_request: 'JobMojito rejected the request. Check the interview ID in JobMojito > Settings….',
+  sheets_unavailable: 'Google Sheets is busy right now. Wait a minute, then try again.',
+  jobmojito_unreachable: 'JobMojito could not be reached. Try again in a few minutes.',
+  jobmojito_credentials_rejected: 'JobMojito rejected the credentials of the invitation service. Ask your admin to renew them.',
+  configuration_error: 'The invitation service is not set up correctly. Ask your admin to check its configuration.',
+  internal_error: 'The invitation service ran into an error. Try again; if it keeps happening, contact support.',
+};
+
+/** The code whose sentence is used for an HTTP status when the code is unknown. */
+const STATUS_FALLBACK_CODES = {
+  400: 'invalid_request',
+  401: 'unauthenticated',
+  403: 'user_not_allowed',
+  404: 'spreadsheet_not_found',
+  413: 'too_many_rows',
+  422: 'jobmojito_rejected_request',
+  429: 'sheets_unavailable',
+  500: 'internal_error',
+  502: 'jobmojito_unreachable',
+  503: 'sheets_unavailable',
+};
+
+/**
+ * Chooses the sentence for an error answer: the function's own message when it has one,
+ * else the script's sentence for the code, else for the HTTP status.
+ * @param {number} status the HTTP status code
+ * @param {string} code the error code of the answer ('' when absent)
+ * @param {*} message the message of the answer
+ * @return {string} a plain sentence
+ */
+function errorMessage(status, code, message) {
+  if (typeof message === 'string' && message.trim()) {
+    return message.trim();
+  }
+  const fallback = ERROR_FALLBACKS[code] || ERROR_FALLBACKS[STATUS_FALLBACK_CODES[status]];
+  return fallback || 'The invitation service answered with an error (HTTP ' + status + '). Try again; if it keeps happening, contact support.';
+}
+
+/**
+ * The sentence for an answer that is not the function's JSON (e.g. an HTML error page of Google's front end).
+ * @param {number} status the HTTP status code
+ * @return {string} a plain sentence
+ */
+function notUnderstoodMessage(status) {
+  if (status === 401 || status === 403) {
+    return 'The invitation service refused the call (HTTP ' + status + ') before checking it. Ask your admin to check who may call it.';
+  }
+  return 'The invitation service gave an answer the script does not understand (HTTP ' + status + '). Try again in a few minutes; if it keeps happening, contact support.';
+}
+
+/**
+ * Writes a whole number with thousands separators, e.g. 1200 -> "1,200".
+ * @param {number} n the number
+ * @return {string} the formatted number
+ */
+function formatNumber(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * Writes a count with its noun, e.g. (1, 'row') -> "1 row", (3, 'row') -> "3 rows".
+ * @param {number} n the count
+ * @param {string} noun the singular noun
+ * @param {string=} pluralNoun the plural noun when it is not noun + "s"
+ * @return {string} the count and the noun
+ */
+function countOf(n, noun, pluralNoun) {
+  return formatNumber(n) + ' ' + (n === 1 ? noun : pluralNoun || noun + 's');
+}
+
+/**
+ * Groups the per-row results of an answer by what they mean to the recruiter.
+ * @param {Array<{result: string}>} rows rows of the function's answers
+ * @return {{wouldSend: number, forceable: number, groups: Array<{kind: string, detail: string, count: number}>}}
+ *     rows that would be sent, rows that only `force` would send (already registered or pending from an
+ *     interrupted run), and the other results grouped in order of first appearance
+ */
+function groupResults(rows) {
+  const groups = [];
+  const byKey = {};
+  let wouldSend = 0;
+  let forceable = 0;
+  for (const row of rows) {
+    const result = String(row.result || '');
+    const kind = classifyResult(result);
+    if (kind.kind === 'would_send') {
+      wouldSend++;
+      continue;
+    }
+    if (kind.kind === 'registered' || kind.kind === 'interrupted') {
+      forceable++;
+    }
+    const key = kind.kind + '|' + kind.detail;
+    if (!byKey[key]) {
+      byKey[key] = { kind: kind.kind, detail: kind.detail, count: 0 };
+      groups.push(byKey[key]);
+    }
+    byKey[key].count++;
+  }
+  return { wouldSend, forceable, groups };
+}
+
+/**
+ * Tells what one result text means.
+ * @param {string} result a result text of the function
+ * @return {{kind: string, detail: string}} kind is one of would_send, ok, registered, duplicate, interrupted,
+ *     invalid_email, error, pending, other; detail is the error reason or the text itself for other
+ */
+function classifyResult(result) {
+  if (result === 'Would send') return { kind: 'would_send', detail: '' };
+  if (result === 'ok') return { kind: 'ok', detail: '' };
+  if (result === 'Skipped: already registered') return { kind: 'registered', detail: '' };
+  if (/^Skipped: duplicate of row/.test(result)) return { kind: 'duplicate', detail: '' };
+  if (/^Skipped: pending from an interrupted run/.test(result)) return { kind: 'interrupted', detail: '' };
+  if (result === 'Error: invalid email address') return { kind: 'invalid_email', detail: '' };
+  if (/^Error:/.test(result)) return { kind: 'error', detail: result.replace(/^Error:\s*/, '').replace(/\.$/, '') };
+  if (/^Pending/.test(result)) return { kind: 'pending', detail: '' };
+  return { kind: 'other', detail: result };
+}
+
+/**
+ * Writes one sentence about a group of results.
+ * @param {{kind: string, detail: string, count: number}} group a group from groupResults
+ * @return {string} the sentence
+ */
+function groupSentence(group) {
+  const n = group.count;
+  const rows = countOf(n, 'row');
+  const isAre = n === 1 ? 'is' : 'are';
+  const hasHave = n === 1 ? 'has' : 'have';
+  switch (group.kind) {
+    case 'ok':
+      return rows + ' ' + isAre + ' already done.';
+    case 'registered':
+      return rows + ' ' + isAre + ' skipped: already registered.';
+    case 'duplicate':
+      return rows + ' ' + isAre + ' skipped: duplicate of another row.';
+    case 'interrupted':
+      return (
+        rows + ' ' + isAre + ' skipped: pending from an interrupted run. Check in JobMojito whether ' +
+        (n === 1 ? 'this candidate' : 'these candidates') + ' got the interview, then select only ' +
+        (n === 1 ? 'that row' : 'those rows') + ' and run again to send anyway (force).'
+      );
+    case 'invalid_email':
+      return rows + ' ' + hasHave + ' an invalid email.';
+    case 'error':
+      return rows + ' ' + hasHave + ' an error: ' + group.detail + '.';
+    case 'pending':
+      return rows + ' ' + isAre + ' pending: check ' + (n === 1 ? 'it' : 'them') + ' in JobMojito.';
+    default:
+      return rows + ': ' + group.detail.replace(/\.$/, '') + '.';
+  }
+}
+
+/**
+ * The sentence about selected rows left out because a filter hides them ('' when none).
+ * @param {number} hiddenCount rows hidden by a filter
+ * @return {string} the sentence or ''
+ */
+function hiddenSentence(hiddenCount) {
+  if (!hiddenCount) return '';
+  return countOf(hiddenCount, 'row') + ' hidden by a filter ' + (hiddenCount === 1 ? 'is' : 'are') + ' left out.';
+}
+
+/**
+ * Joins sentences with spaces, leaving out empty ones.
+ * @param {string[]} sentences the sentences
+ * @return {string} the text
+ */
+function joinSentences(sentences) {
+  return sentences.filter(Boolean).join(' ');
+}
+
+/**
+ * The question asked before a real run, from the dry run's rows.
+ * @param {string} type "url" or "invitation"
+ * @param {Array<{result: string}>} rows rows of the dry run
+ * @param {number} hiddenCount selected rows hidden by a filter
+ * @return {string} e.g. "Send 37 email invitations? 3 rows are skipped: already registered. 1 row has an invalid email."
+ */
+function confirmationText(type, rows, hiddenCount) {
+  const grouped = groupResults(rows);
+  const question =
+    type === 'url'
+      ? 'Generate ' + countOf(grouped.wouldSend, 'interview link') + '?'
+      : 'Send ' + countOf(grouped.wouldSend, 'email invitation') + '?';
+  return joinSentences([question].concat(grouped.groups.map(groupSentence), [hiddenSentence(hiddenCount)]));
+}
+
+/**
+ * The text shown when the dry run found nothing new to send.
+ * When some rows are already registered or pending from an interrupted run, it asks whether to send
+ * them anyway (force); the dialog then has Yes and No buttons.
+ * @param {Array<{result: string}>} rows rows of the dry run
+ * @param {number} hiddenCount selected rows hidden by a filter
+ * @return {string} the text
+ */
+function nothingNewText(rows, hiddenCount) {
+  const grouped = groupResults(rows);
+  const question =
+    grouped.forceable > 0
+      ? 'Send to ' + (grouped.forceable === 1 ? 'that row' : 'those ' + formatNumber(grouped.forceable) + ' rows') +
+        ' again anyway (force)?'
+      : '';
+  return joinSentences(
+    ['Nothing new to send in the selection.'].concat(grouped.groups.map(groupSentence), [hiddenSentence(hiddenCount), question]),
+  );
+}
+
+/**
+ * The preview of a selection, from the dry run's rows.
+ * @param {Array<{result: string}>} rows rows of the dry run
+ * @param {number} hiddenCount selected rows hidden by a filter
+ * @return {string} e.g. "40 rows selected: 37 would be sent. 3 rows are skipped: already registered."
+ */
+function previewText(rows, hiddenCount) {
+  const grouped = groupResults(rows);
+  return joinSentences(
+    [countOf(rows.length, 'row') + ' selected: ' + formatNumber(grouped.wouldSend) + ' would be sent.'].concat(
+      grouped.groups.map(groupSentence),
+      [hiddenSentence(hiddenCount)],
+    ),
+  );
+}
+
+/**
+ * The closing summary of a real run.
+ * @param {string} type "url" or "invitation"
+ * @param {{summary: {ok: number, errors: number, skipped: number, pending: number}, error: string,
+ *     stopped: boolean, done: number, total: number, emailChanged: number}} outcome the outcome of the run
+ * @return {string} the text
+ */
+function summaryText(type, outcome) {
+  const s = outcome.summary;
+  const progress = formatNumber(outcome.done) + ' of ' + formatNumber(outcome.total) + ' rows done';
+  const sentences = [];
+  if (outcome.error) {
+    sentences.push(outcome.error);
+    if (outcome.done > 0) sentences.push('Before that, ' + progress + '; their results are in the Sheet.');
+  } else if (outcome.stopped) {
+    sentences.push(
+      'Stopped before the Apps Script time limit with ' + progress + '. Run it again on the same selection to continue where it stopped: rows already registered are skipped.',
+    );
+  }
+  sentences.push(
+    (outcome.error || outcome.stopped ? 'So far: ' : 'Done: ') +
+      (type === 'url' ? countOf(s.ok, 'interview link') + ' created.' : countOf(s.ok, 'email invitation') + ' sent.'),
+  );
+  if (s.errors) sentences.push(countOf(s.errors, 'row') + (s.errors === 1 ? ' has' : ' have') + ' an error.');
+  if (s.skipped) sentences.push(countOf(s.skipped, 'row') + (s.skipped === 1 ? ' was' : ' were') + ' skipped.');
+  if (s.pending) {
+    sentences.push(
+      countOf(s.pending, 'row') + (s.pending === 1 ? ' is' : ' are') + ' pending: check in JobMojito before running again.',
+    );
+  }
+  if (outcome.emailChanged) {
+    sentences.push(
+      countOf(outcome.emailChanged, 'result') + ' could not be written because the email in the row changed during the run.',
+    );
+  }
+  sentences.push('The result column tells what happened to each row.');
+  return joinSentences(sentences);
+}
+
+/**
+ * The sentence that sends the recruiter to the settings when some are missing.
+ * @param {string[]} missing names of the missing settings, e.g. ["function URL", "interview ID"]
+ * @return {string} the sentence
+ */
+function missingSettingsText(missing) {
+  return 'Before you start, fill in the ' + missing.join(' and the ') + ' in JobMojito settings (opened on the right), then save.';
+}
+
+/**
+ * The help text.
+ * @return {string} what the columns and result texts mean, and where to get support
+ */
+function helpText() {
+  return [
+    'Select candidate rows (name and email in each row, headers in row 1), then choose an item of the JobMojito menu.',
+    '',
+    'Generate interview links: creates a personal interview link for each candidate, without sending email.',
+    'Send email invitations: JobMojito emails each candidate an invitation.',
+    'Preview selection: shows what would happen, without sending or writing anything.',
+    'Rows hidden by a filter are left out.',
+    '',
+    'Columns written next to your data:',
+    '- interview_url: the candidate\'s personal interview link.',
+    '- result: what happened to the row (see below).',
+    '- profile_interview_id: JobMojito\'s ID of the candidate\'s interview.',
+    '',
+    'Result texts:',
+    '- ok: done.',
+    '- Error: <reason>: nothing was sent for this row; fix the reason (e.g. the email), then run again.',
+    '- Skipped: duplicate of row N: the same email is in row N.',
+    '- Skipped: already registered: the candidate was done before; nothing was sent again.',
+    '- Skipped: pending from an interrupted run: check in JobMojito whether the candidate got the interview; if not, select the row and run again to send anyway (force).',
+    '- Pending (run …): sent, but JobMojito\'s answer was unclear; check in JobMojito.',
+    '',
+    'Support: ask the admin who set up JobMojito for your team, or contact JobMojito support.',
+  ].join('\n');
+}

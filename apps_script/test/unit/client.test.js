@@ -1,0 +1,118 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { loadScript, FakeSheet, FakeSpreadsheet } = require('../fakes');
+const { fakeFunction, candidateRows } = require('../fake-function');
+
+const SETTINGS = { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv-7', HIDE_MENU: 'true' };
+
+/** A script with 5 candidates, rows 2-4 selected, and the given fetch handler. */
+function setup(fetch) {
+  const sheet = new FakeSheet({ sheetId: 777, rows: candidateRows(5) }).select(['A2:B4']);
+  return loadScript({
+    properties: SETTINGS,
+    spreadsheet: new FakeSpreadsheet({ id: 'ss-1', sheets: [sheet] }),
+    fetch: fetch || fakeFunction(sheet),
+    identityToken: 'the-id-token',
+    oauthToken: 'the-oauth-token',
+  });
+}
+
+test('the request follows the contract: URL, headers, JSON body', () => {
+  const env = setup();
+  env.context.previewSelection();
+  assert.equal(env.fetches.length, 1);
+  const { url, params, body } = env.fetches[0];
+  assert.equal(url, 'https://f.example/run');
+  assert.equal(params.method, 'post');
+  assert.equal(params.contentType, 'application/json');
+  assert.equal(params.muteHttpExceptions, true);
+  assert.deepEqual({ ...params.headers }, {
+    Authorization: 'Bearer the-id-token',
+    'X-Sheets-Access-Token': 'the-oauth-token',
+  });
+  assert.deepEqual(body, {
+    spreadsheet_id: 'ss-1',
+    sheet_id: 777,
+    ranges: ['2:4'],
+    type: 'invitation',
+    interview_id: 'iv-7',
+    hide_menu: true,
+    dry_run: true,
+    force: false,
+  });
+});
+
+/** Each documented error: status, code, and what the recruiter reads when the answer has no message. */
+const ERRORS = [
+  [400, 'invalid_request', /did not understand the request/],
+  [400, 'invalid_range', /could not read the selection/],
+  [400, 'no_email_column', /No email column found/],
+  [401, 'unauthenticated', /did not accept your Google sign-in/],
+  [401, 'sheets_token_rejected', /could not use your access to this Sheet/],
+  [403, 'user_not_allowed', /not allowed .* Ask your admin to add you/],
+  [403, 'sheet_access_denied', /may not open this Sheet/],
+  [404, 'spreadsheet_not_found', /could not find this spreadsheet/],
+  [404, 'sheet_not_found', /could not find this tab/],
+  [413, 'too_many_rows', /Select fewer rows/],
+  [413, 'body_too_large', /Select fewer rows/],
+  [422, 'jobmojito_rejected_request', /JobMojito rejected the request. Check the interview ID/],
+  [429, 'sheets_unavailable', /Google Sheets is busy/],
+  [503, 'sheets_unavailable', /Google Sheets is busy/],
+  [502, 'jobmojito_unreachable', /JobMojito could not be reached/],
+  [502, 'jobmojito_credentials_rejected', /JobMojito rejected the credentials/],
+  [500, 'configuration_error', /not set up correctly/],
+  [500, 'internal_error', /ran into an error/],
+];
+
+for (const [status, code, sentence] of ERRORS) {
+  test(`error ${status} ${code}: the function's message is shown`, () => {
+    const message = `Message of the function for ${code}.`;
+    const env = setup(() => ({ status, body: { error: { code, message } } }));
+    env.context.previewSelection();
+    assert.equal(env.ui.alerts.at(-1).prompt, message);
+  });
+
+  test(`error ${status} ${code} without a message: the script's own sentence`, () => {
+    const env = setup(() => ({ status, body: { error: { code } } }));
+    env.context.sendEmailInvitations();
+    assert.match(env.ui.alerts.at(-1).prompt, sentence);
+    assert.equal(env.fetches.length, 1, 'the real run does not start after a failed dry run');
+    assert.equal(env.lock.held, false, 'the lock is released');
+  });
+}
+
+test('an unknown code falls back to the sentence for its status, then to a generic one', () => {
+  const { context } = setup();
+  assert.match(context.interpretResponse(403, '{"error":{"code":"new_code"}}').message, /Ask your admin to add you/);
+  assert.match(context.interpretResponse(418, '{"error":{"code":"teapot"}}').message, /HTTP 418/);
+});
+
+test('an unreachable function is a plain sentence', () => {
+  const env = setup(() => {
+    throw new Error('Exception: Address unavailable: https://f.example/run');
+  });
+  env.context.previewSelection();
+  assert.equal(
+    env.ui.alerts.at(-1).prompt,
+    'The invitation service could not be reached. Check the function URL in JobMojito > Settings…, or try again in a few minutes.',
+  );
+});
+
+test('a non-JSON answer is a plain sentence with the HTTP status', () => {
+  const env = setup(() => ({ status: 502, body: '<html><body>Bad Gateway</body></html>' }));
+  env.context.previewSelection();
+  assert.match(env.ui.alerts.at(-1).prompt, /^The invitation service gave an answer the script does not understand \(HTTP 502\)\./);
+});
+
+test('a non-JSON 403 from Google\'s front end says the call was refused', () => {
+  const env = setup(() => ({ status: 403, body: '<html>Your client does not have permission</html>' }));
+  env.context.previewSelection();
+  assert.match(env.ui.alerts.at(-1).prompt, /refused the call \(HTTP 403\).*Ask your admin/);
+});
+
+test('a 200 answer without the contract fields is not understood', () => {
+  const env = setup(() => ({ status: 200, body: { ok: true } }));
+  env.context.previewSelection();
+  assert.match(env.ui.alerts.at(-1).prompt, /does not understand \(HTTP 200\)/);
+});

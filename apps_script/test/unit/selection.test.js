@@ -1,0 +1,59 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { loadScript, FakeSheet, FakeSpreadsheet } = require('../fakes');
+const { candidateRows } = require('../fake-function');
+
+const plain = (x) => JSON.parse(JSON.stringify(x));
+const never = () => false;
+
+test('selectRows takes each row once in sheet order and drops the header row', () => {
+  const { context } = loadScript();
+  const picked = context.selectRows([{ first: 5, last: 7 }, { first: 1, last: 3 }, { first: 6, last: 9 }], 100, never);
+  assert.deepEqual(plain(picked), { rows: [2, 3, 5, 6, 7, 8, 9], hiddenCount: 0 });
+});
+
+test('selectRows stops at the last row with data (whole-column selections)', () => {
+  const { context } = loadScript();
+  assert.deepEqual(plain(context.selectRows([{ first: 1, last: 1000 }], 4, never).rows), [2, 3, 4]);
+});
+
+test('selectRows leaves out and counts rows hidden by a filter', () => {
+  const { context } = loadScript();
+  const picked = context.selectRows([{ first: 2, last: 10 }], 100, (row) => row === 4 || row === 5 || row === 9);
+  assert.deepEqual(plain(picked), { rows: [2, 3, 6, 7, 8, 10], hiddenCount: 3 });
+});
+
+test('rowsToRanges merges consecutive rows into whole-row ranges', () => {
+  const { context } = loadScript();
+  assert.deepEqual(plain(context.rowsToRanges([2, 3, 6, 7, 8, 10])), ['2:3', '6:8', '10:10']);
+  assert.deepEqual(plain(context.rowsToRanges([])), []);
+});
+
+test('chunkRows splits 1,200 rows into chunks of 500, 500 and 200', () => {
+  const { context } = loadScript();
+  const rows = Array.from({ length: 1200 }, (_, i) => i + 2);
+  assert.deepEqual(plain(context.chunkRows(rows, 500).map((c) => c.length)), [500, 500, 200]);
+});
+
+test('rangesToRows reads the A1 forms the function may answer with', () => {
+  const { context } = loadScript();
+  assert.deepEqual(plain(context.rangesToRows(['A2:B4', 'C15', '7:8', 'Candidates!9:9', '3:3'])), [2, 3, 4, 7, 8, 9, 15]);
+  assert.throws(() => context.rangesToRows(['A:C']), /cannot read: A:C/);
+});
+
+test('readSelection reads several ranges, ignores the selected header and leaves out filtered rows', () => {
+  const sheet = new FakeSheet({ sheetId: 42, rows: candidateRows(20) });
+  sheet.select(['A1:B5', 'C8', '10:12', 'B4:B6']).hideByFilter([11]);
+  const { context } = loadScript({ spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }) });
+  const selection = context.readSelection();
+  assert.equal(selection.sheet, sheet);
+  assert.deepEqual(plain(selection.rows), [2, 3, 4, 5, 6, 8, 10, 12]);
+  assert.equal(selection.hiddenCount, 1);
+});
+
+test('readSelection without a selection gives no rows', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(3) });
+  const { context } = loadScript({ spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }) });
+  assert.deepEqual(plain(context.readSelection().rows), []);
+});
