@@ -196,14 +196,43 @@ def _answer(
     }
 
 
-def _cells_to_write(plan: Plan, outcomes: dict[int, Outcome]) -> dict[int, dict[str, str]]:
+def _cells_to_write(
+    plan: Plan, outcomes: dict[int, Outcome], *, planned: bool
+) -> dict[int, dict[str, str]]:
+    """Output cells per row: JobMojito's outcomes, and (when `planned`) the planned refusals."""
     cells: dict[int, dict[str, str]] = {}
-    for planned in plan.rows:
-        if planned.row in outcomes:
-            cells[planned.row] = outcomes[planned.row].cells()
-        elif planned.action in (Action.ERROR, Action.DUPLICATE):
-            cells[planned.row] = {"result": planned.result}
+    for planned_row in plan.rows:
+        if planned_row.row in outcomes:
+            cells[planned_row.row] = outcomes[planned_row.row].cells()
+        elif planned and planned_row.action in (Action.ERROR, Action.DUPLICATE):
+            cells[planned_row.row] = {"result": planned_row.result}
     return cells
+
+
+def _run_failure(state: _RunState, plan: Plan) -> InviteError | None:
+    """The error that ends a run JobMojito refused or never answered, if it did."""
+    if state.credentials_rejected:
+        return UpstreamError(
+            "JobMojito rejected the function's credentials (the API token is expired or "
+            "revoked): ask the engineer who deployed the function to update the "
+            "JOBMOJITO_API_TOKEN secret in Google Cloud Secret Manager.",
+            code="jobmojito_credentials_rejected",
+        )
+    if state.refused is not None:
+        field_name = f" (field {state.refused.name})" if state.refused.name else ""
+        return InviteError(
+            f"JobMojito refused the request: {state.refused.error}{field_name}; check the "
+            "interview ID in Settings.",
+            code="jobmojito_rejected_request",
+            status=422,
+        )
+    if plan.to_send and not state.sent_rows:
+        return UpstreamError(
+            "JobMojito could not be reached; nothing was sent. Wait a few minutes and run the "
+            "menu again.",
+            code="jobmojito_unreachable",
+        )
+    return None
 
 
 def write_back(
@@ -228,26 +257,11 @@ def run(
     if request.dry_run:
         return _answer(plan, layout, {}, len(plan.to_send), dry_run=True)
     state = register_all(client, request, plan, settings)
-    write_back(sheets, tab, layout, _cells_to_write(plan, state.outcomes))
-    if state.credentials_rejected:
-        raise UpstreamError(
-            "JobMojito rejected the function's credentials (the API token is expired or "
-            "revoked): ask the engineer who deployed the function to update the "
-            "JOBMOJITO_API_TOKEN secret in Google Cloud Secret Manager.",
-            code="jobmojito_credentials_rejected",
-        )
-    if state.refused is not None:
-        field_name = f" (field {state.refused.name})" if state.refused.name else ""
-        raise InviteError(
-            f"JobMojito refused the request: {state.refused.error}{field_name}; check the "
-            "interview ID in Settings.",
-            code="jobmojito_rejected_request",
-            status=422,
-        )
-    if plan.to_send and not state.sent_rows:
-        raise UpstreamError(
-            "JobMojito could not be reached; nothing was sent. Wait a few minutes and run the "
-            "menu again.",
-            code="jobmojito_unreachable",
-        )
+    failure = _run_failure(state, plan)
+    # A run that failed writes only what JobMojito answered (those credits are spent); the
+    # planned errors and duplicates wait for a run that goes through, so rows never sent
+    # stay exactly as they were.
+    write_back(sheets, tab, layout, _cells_to_write(plan, state.outcomes, planned=failure is None))
+    if failure is not None:
+        raise failure
     return _answer(plan, layout, state.outcomes, len(state.sent_rows), dry_run=False)

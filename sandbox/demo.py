@@ -1,0 +1,69 @@
+"""`make demo`: the whole product on one machine, printed as the recruiter would see it.
+
+Starts the stand-ins, seeds a sample candidate sheet, runs the real function under
+functions-framework, sends it the preview and then the request the menu sends, and prints the
+sheet before and after.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from sandbox.world import SPREADSHEET_ID, TAB, FunctionProcess, Sandbox, invite, menu_request
+
+MAX_CELL = 34
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def table(rows: Sequence[Sequence[str]]) -> str:
+    """A readable fixed-width table with row numbers, long cells shortened."""
+    width = max((len(r) for r in rows), default=0)
+    grid = [[_short(str(c)) for c in r] + [""] * (width - len(r)) for r in rows]
+    widths = [max([len(r[i]) for r in grid] + [1]) for i in range(width)]
+    lines = []
+    for number, cells in enumerate(grid, start=1):
+        line = " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+        lines.append(f"{number:>3} | {line}")
+        if number == 1:
+            lines.append("----+-" + "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _summary(answer: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in answer["summary"].items())
+
+
+def main() -> int:
+    with Sandbox() as sandbox:
+        sandbox.seed()
+        last_row = len(sandbox.sheets.values(SPREADSHEET_ID, TAB))
+        selection = [f"A2:B{last_row}"]
+        print(f"Sheet '{TAB}' before the run:\n")
+        print(table(sandbox.sheets.values(SPREADSHEET_ID, TAB)))
+        with FunctionProcess(sandbox.function_env()) as function:
+            token = sandbox.id_token()
+            preview = invite(function.url, menu_request(selection, dry_run=True), id_token=token)
+            if preview.status_code != 200:
+                print(f"\nThe preview failed ({preview.status_code}): {preview.text}")
+                return 1
+            print(f"\nPreview of {selection}: {_summary(preview.json())}")
+            answer = invite(function.url, menu_request(selection), id_token=token)
+            if answer.status_code != 200:
+                print(f"\nThe run failed ({answer.status_code}): {answer.text}")
+                return 1
+            print(f"Run: {_summary(answer.json())}")
+        print(f"\nSheet '{TAB}' after the run:\n")
+        print(table(sandbox.sheets.values(SPREADSHEET_ID, TAB)))
+        credits = sandbox.jobmojito.credits_by_email()
+        print(f"\nJobMojito stand-in: {sum(credits.values())} interview credits spent, ", end="")
+        print(f"at most one per candidate: {max(credits.values(), default=0) <= 1}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

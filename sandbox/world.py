@@ -1,0 +1,232 @@
+"""The whole local world: the three stand-ins, a seeded candidate sheet, and the real function.
+
+Used by `make demo`, the integration tests and the benchmarks. Every piece is a real HTTP
+server on 127.0.0.1; the function runs under functions-framework in its own process, with
+the same environment variables it has in Google Cloud, pointed at the stand-ins.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from sandbox.google_identity import GoogleIdentityStandIn
+from sandbox.jobmojito_api import JobMojitoStandIn
+from sandbox.server import LoopbackServer
+from sandbox.sheets_api import SheetsStandIn
+
+ROOT = Path(__file__).resolve().parent.parent
+FUNCTION_SOURCE = ROOT / "cloud_function" / "main.py"
+
+CLIENT_ID = "1234567890-sandbox.apps.googleusercontent.com"
+JOBMOJITO_TOKEN = "sandbox-jobmojito-service-key"
+MERCHANT_ID = "b5201178-46dd-4a20-a1af-7ffd647f834b"
+INTERVIEW_ID = "04e09fa5-3fb8-4236-b37d-fca2bcd1cb66"
+RECRUITER = "recruiter@example.com"
+RECRUITER_TOKEN = "ya29.sandbox-recruiter-access-token"
+OUTSIDER_TOKEN = "ya29.sandbox-outsider-access-token"
+SPREADSHEET_ID = "1SandboxCandidateList"
+TAB = "Candidates"
+TAB_GID = 0
+
+
+def demo_rows() -> list[list[str]]:
+    """The sample candidate list (header first), with a duplicate, a bad email and more."""
+    text = resources.files("sandbox").joinpath("data/demo_candidates.csv").read_text("utf-8")
+    return [list(row) for row in csv.reader(io.StringIO(text))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Sandbox:
+    """The three stand-ins, started, with one recruiter and one candidate spreadsheet."""
+
+    sheets: SheetsStandIn = field(default_factory=SheetsStandIn)
+    jobmojito: JobMojitoStandIn = field(
+        default_factory=lambda: JobMojitoStandIn(
+            tokens=[JOBMOJITO_TOKEN], interviews=[INTERVIEW_ID], merchant_id=MERCHANT_ID
+        )
+    )
+    google: GoogleIdentityStandIn = field(default_factory=GoogleIdentityStandIn)
+    servers: dict[str, LoopbackServer] = field(default_factory=dict)
+
+    def start(self) -> Sandbox:
+        self.servers["sheets"] = self.sheets.serve()
+        self.servers["jobmojito"] = self.jobmojito.serve()
+        self.servers["google"] = self.google.serve()
+        return self
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+        self.servers.clear()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def seed(
+        self,
+        rows: list[list[str]] | None = None,
+        *,
+        spreadsheet_id: str = SPREADSHEET_ID,
+        title: str = TAB,
+        sheet_id: int = TAB_GID,
+        tokens: tuple[str, ...] = (RECRUITER_TOKEN,),
+    ) -> None:
+        """A spreadsheet with one tab sized to its data, as a CSV import makes it."""
+        self.sheets.add_spreadsheet(spreadsheet_id, title="Candidates", tokens=tokens)
+        self.sheets.add_sheet(spreadsheet_id, title, sheet_id=sheet_id, rows=rows or demo_rows())
+
+    def function_env(self, **overrides: str) -> dict[str, str]:
+        """The function's environment, as `gcloud functions deploy` would set it."""
+        env = {
+            "JOBMOJITO_API_URL": self.servers["jobmojito"].url,
+            "JOBMOJITO_API_TOKEN": JOBMOJITO_TOKEN,
+            "JOBMOJITO_MERCHANT_ID": MERCHANT_ID,
+            "SHEETS_API_URL": self.servers["sheets"].url,
+            "ALLOWED_AUDIENCES": CLIENT_ID,
+            "ALLOWED_USERS": f"{RECRUITER},@hr.example.com",
+            "GOOGLE_CERTS_URL": self.google.certs_url,
+        }
+        env.update(overrides)
+        return env
+
+    def id_token(self, email: str = RECRUITER, **claims: Any) -> str:
+        return self.google.mint_id_token(email, CLIENT_ID, **claims)
+
+
+class FunctionProcess:
+    """`functions-framework --target invite_candidates` in a child process, on a free port."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.port = free_port()
+        self.log_path = Path(tempfile.mkstemp(prefix="function-", suffix=".log")[1])
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> FunctionProcess:
+        env = {k: v for k, v in os.environ.items() if k not in _FUNCTION_VARIABLES}
+        env.update(self.env)
+        env["PYTHONUNBUFFERED"] = "1"
+        command = [
+            sys.executable, "-m", "functions_framework",
+            "--target", "invite_candidates",
+            "--source", str(FUNCTION_SOURCE),
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+        ]  # fmt: skip
+        with self.log_path.open("wb") as log:
+            self._process = subprocess.Popen(
+                command, cwd=FUNCTION_SOURCE.parent, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        self._wait_ready(timeout)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.poll() is not None:
+                raise RuntimeError(f"the function exited early:\n{self.logs()}")
+            try:
+                httpx.get(self.url, timeout=1.0)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the function did not start in {timeout} s:\n{self.logs()}")
+
+    def logs(self) -> str:
+        return self.log_path.read_text("utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None
+
+    def __enter__(self) -> FunctionProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+_FUNCTION_VARIABLES = frozenset(
+    {
+        "JOBMOJITO_API_URL", "JOBMOJITO_API_TOKEN", "JOBMOJITO_MERCHANT_ID", "SHEETS_API_URL",
+        "ALLOWED_AUDIENCES", "ALLOWED_USERS", "GOOGLE_CERTS_URL", "BATCH_SIZE", "CONCURRENCY",
+        "MAX_ROWS", "TIME_BUDGET_SECONDS", "JOBMOJITO_TIMEOUT_SECONDS", "SHEETS_TIMEOUT_SECONDS",
+    }
+)  # fmt: skip
+
+
+def invite(
+    function_url: str,
+    body: dict[str, Any],
+    *,
+    id_token: str | None,
+    access_token: str | None = RECRUITER_TOKEN,
+    timeout: float = 120.0,
+) -> httpx.Response:
+    """Call the function exactly as the Apps Script menu does."""
+    headers = {}
+    if id_token is not None:
+        headers["Authorization"] = f"Bearer {id_token}"
+    if access_token is not None:
+        headers["X-Sheets-Access-Token"] = access_token
+    return httpx.post(function_url, json=body, headers=headers, timeout=timeout)
+
+
+def menu_request(ranges: list[str], **fields: Any) -> dict[str, Any]:
+    """The body the menu sends for a selection of the sample tab."""
+    body: dict[str, Any] = {
+        "spreadsheet_id": SPREADSHEET_ID,
+        "sheet_id": TAB_GID,
+        "ranges": ranges,
+        "type": "url",
+        "interview_id": INTERVIEW_ID,
+        "hide_menu": False,
+        "dry_run": False,
+        "force": False,
+    }
+    body.update(fields)
+    return body

@@ -1,0 +1,101 @@
+"""Fixtures: the stand-ins over loopback HTTP and the real function under functions-framework."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.world import (
+    RECRUITER_TOKEN,
+    TAB,
+    TAB_GID,
+    FunctionProcess,
+    Sandbox,
+    demo_rows,
+    invite,
+    menu_request,
+)
+
+_ids = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def world() -> Iterator[Sandbox]:
+    with Sandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture(scope="session")
+def function(world: Sandbox) -> Iterator[FunctionProcess]:
+    """The function with the default configuration, shared by the tests that need no other."""
+    with FunctionProcess(world.function_env()) as process:
+        yield process
+
+
+@pytest.fixture
+def start_function(world: Sandbox) -> Iterator[Callable[..., FunctionProcess]]:
+    """Start a function with other settings for one test (stopped after it)."""
+    started: list[FunctionProcess] = []
+
+    def start(**env: str) -> FunctionProcess:
+        process = FunctionProcess(world.function_env(**env)).start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+@dataclass
+class SheetUnderTest:
+    """A fresh spreadsheet in the Sheets stand-in, and helpers to call the function on it."""
+
+    world: Sandbox
+    spreadsheet_id: str
+    title: str = TAB
+
+    def values(self) -> list[list[str]]:
+        return self.world.sheets.values(self.spreadsheet_id, self.title)
+
+    def body(self, ranges: list[str], **fields: Any) -> dict[str, Any]:
+        return menu_request(ranges, **{"spreadsheet_id": self.spreadsheet_id, **fields})
+
+    def call(
+        self,
+        function: FunctionProcess,
+        ranges: list[str],
+        *,
+        token: str | None = None,
+        **fields: Any,
+    ) -> httpx.Response:
+        id_token = self.world.id_token() if token is None else token
+        return invite(function.url, self.body(ranges, **fields), id_token=id_token)
+
+    def requests(self, kind: str) -> int:
+        return sum(
+            1
+            for r in self.world.sheets.requests
+            if r.kind == kind and self.spreadsheet_id in r.path
+        )
+
+
+@pytest.fixture
+def new_sheet(world: Sandbox) -> Callable[..., SheetUnderTest]:
+    """Seed a new spreadsheet (its tab sized to the data, as a CSV import makes it)."""
+    world.jobmojito.reset()
+
+    def make(rows: list[list[str]] | None = None, **kwargs: Any) -> SheetUnderTest:
+        spreadsheet_id = f"1TestSheet{next(_ids):04d}"
+        tokens = kwargs.pop("tokens", (RECRUITER_TOKEN,))
+        world.seed(
+            rows or demo_rows(), spreadsheet_id=spreadsheet_id, sheet_id=TAB_GID, tokens=tokens
+        )
+        return SheetUnderTest(world, spreadsheet_id, **kwargs)
+
+    return make
