@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh machine with Python 3.11+, Node 20 and make:
+#   make demo   run the whole product locally against the stand-ins
+#   make test   install what the tests need, then run every test and check
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := apps_script/node_modules/.installed
+
+.PHONY: demo test lint typecheck pytest node-test bench clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(INSTALLED)
+
+$(NODE_INSTALLED): apps_script/package.json apps_script/package-lock.json
+	cd apps_script && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_INSTALLED)
+
+demo: $(INSTALLED)
+	$(PY) -m sandbox.demo
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(INSTALLED)
+	$(VENV)/bin/mypy
+
+pytest: $(INSTALLED) $(NODE_INSTALLED)
+	$(VENV)/bin/pytest
+
+node-test: $(NODE_INSTALLED)
+	./scripts/ensure-chromium.sh
+	cd apps_script && npm test && npm run test:browser
+
+test: lint typecheck node-test pytest
+
+bench: $(INSTALLED)
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) apps_script/node_modules
