@@ -1,0 +1,224 @@
+"""Plan rules: which rows are sent, skipped or refused, before any credit is spent."""
+
+from __future__ import annotations
+
+import pytest
+from jobmojito_sheets.layout import find_layout
+from jobmojito_sheets.plan import (
+    ALREADY_REGISTERED,
+    PENDING_FROM_INTERRUPTED,
+    WOULD_SEND,
+    Action,
+    PlannedRow,
+    SheetRow,
+    batches,
+    plan_invites,
+    read_rows,
+)
+
+ANN = "ann@example.com"
+BOB = "bob@example.com"
+URL = "https://cool.jobmojito.com/i/abc"
+
+
+def _plan(*rows: SheetRow, force: bool = False) -> dict[int, tuple[Action, str]]:
+    return {p.row: (p.action, p.result) for p in plan_invites(rows, force=force).rows}
+
+
+def test_valid_row_is_sent() -> None:
+    plan = plan_invites([SheetRow(2, "Ann", ANN)], force=False)
+    assert [(p.row, p.action, p.result) for p in plan.rows] == [(2, Action.SEND, WOULD_SEND)]
+    assert [p.row for p in plan.to_send] == [2]
+    assert plan.rows[0].writes
+
+
+def test_empty_name() -> None:
+    assert _plan(SheetRow(2, "", ANN)) == {2: (Action.ERROR, "Error: name is empty")}
+
+
+def test_empty_email() -> None:
+    assert _plan(SheetRow(2, "Ann", "")) == {2: (Action.ERROR, "Error: email is empty")}
+
+
+@pytest.mark.parametrize("email", ["bob", "a@", "a@b", "a b@example.com", "@example.com"])
+def test_invalid_email(email: str) -> None:
+    ((action, result),) = _plan(SheetRow(2, "Bob", email)).values()
+    assert action is Action.ERROR
+    assert result.startswith("Error: invalid email address")
+
+
+def test_bad_rows_are_never_sent_and_do_not_claim_their_email() -> None:
+    plan = plan_invites([SheetRow(2, "", ANN), SheetRow(3, "Ann", ANN)], force=False)
+    assert [p.row for p in plan.to_send] == [3]
+
+
+def test_duplicates_are_case_insensitive_and_sent_once() -> None:
+    plan = plan_invites(
+        [
+            SheetRow(2, "Ann", ANN),
+            SheetRow(3, "Bob", BOB),
+            SheetRow(5, "Ann again", "ANN@Example.com"),
+            SheetRow(8, "Ann thrice", ANN),
+        ],
+        force=False,
+    )
+    assert [p.row for p in plan.to_send] == [2, 3]
+    assert {p.row: p.result for p in plan.rows if p.action is Action.DUPLICATE} == {
+        5: "Skipped: duplicate of row 2",
+        8: "Skipped: duplicate of row 2",
+    }
+    assert all(p.writes for p in plan.rows)
+
+
+def test_registered_row_is_skipped_and_not_written() -> None:
+    plan = plan_invites([SheetRow(2, "Ann", ANN, result="ok", interview_url=URL)], force=False)
+    (planned,) = plan.rows
+    assert (planned.action, planned.result) == (Action.REGISTERED, ALREADY_REGISTERED)
+    assert not planned.writes
+    assert plan.to_send == []
+
+
+@pytest.mark.parametrize("result", ["ok", "OK", "Ok"])
+def test_registered_ok_is_case_insensitive(result: str) -> None:
+    row = SheetRow(2, "Ann", ANN, result=result, interview_url=URL)
+    assert _plan(row)[2][0] is Action.REGISTERED
+
+
+def test_registered_row_is_sent_again_with_force() -> None:
+    row = SheetRow(2, "Ann", ANN, result="ok", interview_url=URL)
+    assert _plan(row, force=True) == {2: (Action.SEND, WOULD_SEND)}
+
+
+def test_ok_without_url_is_sent_again() -> None:
+    assert _plan(SheetRow(2, "Ann", ANN, result="ok")) == {2: (Action.SEND, WOULD_SEND)}
+
+
+def test_earlier_error_result_is_sent_again() -> None:
+    row = SheetRow(2, "Ann", ANN, result="Error: no credit", interview_url=URL)
+    assert _plan(row) == {2: (Action.SEND, WOULD_SEND)}
+
+
+def test_duplicate_above_a_registered_row_is_not_sent() -> None:
+    plan = _plan(
+        SheetRow(2, "Ann", "Ann@example.com"),
+        SheetRow(6, "Ann", ANN, result="ok", interview_url=URL),
+    )
+    assert plan == {
+        2: (Action.DUPLICATE, "Skipped: duplicate of row 6"),
+        6: (Action.REGISTERED, ALREADY_REGISTERED),
+    }
+
+
+def test_with_force_the_first_row_is_sent_and_the_registered_one_is_a_duplicate() -> None:
+    plan = _plan(
+        SheetRow(2, "Ann", ANN),
+        SheetRow(6, "Ann", ANN, result="ok", interview_url=URL),
+        force=True,
+    )
+    assert plan == {
+        2: (Action.SEND, WOULD_SEND),
+        6: (Action.DUPLICATE, "Skipped: duplicate of row 2"),
+    }
+
+
+def test_pending_row_is_skipped_unless_force() -> None:
+    row = SheetRow(4, "Ann", ANN, result="Pending (run 2024-05-01T10:00Z)")
+    plan = plan_invites([row], force=False)
+    assert [(p.action, p.result) for p in plan.rows] == [(Action.PENDING, PENDING_FROM_INTERRUPTED)]
+    assert not plan.rows[0].writes
+    assert _plan(row, force=True) == {4: (Action.SEND, WOULD_SEND)}
+
+
+def test_duplicate_above_a_pending_row_is_not_sent() -> None:
+    plan = _plan(SheetRow(2, "Ann", ANN), SheetRow(3, "Ann", ANN, result="Pending (run x)"))
+    assert plan[2] == (Action.DUPLICATE, "Skipped: duplicate of row 3")
+
+
+def test_plan_keeps_row_order_and_counts() -> None:
+    plan = plan_invites(
+        [
+            SheetRow(2, "Ann", ANN, result="ok", interview_url=URL),
+            SheetRow(3, "Bob", BOB),
+            SheetRow(4, "", "x@example.com"),
+            SheetRow(5, "Bob", BOB),
+        ],
+        force=False,
+    )
+    assert [p.row for p in plan.rows] == [2, 3, 4, 5]
+    assert plan.count(Action.SEND) == 1
+    assert plan.count(Action.ERROR, Action.DUPLICATE) == 2
+    assert plan.count(Action.REGISTERED) == 1
+
+
+# read_rows: from cells to SheetRow
+
+NAME_LAYOUT = find_layout(
+    [["Title"], ["Name", "Email", "Candidate ID", "Result", "Interview URL"]], widest_row=5
+)
+SPLIT_LAYOUT = find_layout([["First name", "Last name", "Email"]], widest_row=3)
+
+
+def test_read_rows_skips_header_and_blank_rows_in_sheet_order() -> None:
+    rows = read_rows(
+        NAME_LAYOUT,
+        {
+            5: ["  Bob ", BOB, "", "ok", URL, "p-1"],
+            1: ["Title"],
+            2: ["Name", "Email", "Candidate ID", "Result", "Interview URL"],
+            3: ["", "  ", "", "Error: x"],
+            4: [],
+            6: ["", "", "C-9"],
+        },
+    )
+    assert rows == [
+        SheetRow(5, "Bob", BOB, "", "ok", URL, "p-1"),
+        SheetRow(6, "", "", "C-9"),
+    ]
+
+
+def test_read_rows_short_rows_read_as_empty_cells() -> None:
+    assert read_rows(NAME_LAYOUT, {3: ["Ann"]}) == [SheetRow(3, "Ann", "")]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "name"),
+    [
+        ("Ann", "Lee", "Ann Lee"),
+        (" Ann ", " Lee ", "Ann Lee"),
+        ("Ann", "", "Ann"),
+        ("", "Lee", "Lee"),
+    ],
+)
+def test_read_rows_joins_first_and_last_name(first: str, last: str, name: str) -> None:
+    (row,) = read_rows(SPLIT_LAYOUT, {2: [first, last, ANN]})
+    assert row.name == name
+
+
+@pytest.mark.parametrize(
+    ("cell", "name"),
+    [
+        ("  Ann\tLee \n", "Ann\tLee"),
+        ("Ann\x07Lee", "Ann\x07Lee"),
+        ("\u202eeeL nnA", "\u202eeeL nnA"),
+        ("  محمد علي  ", "محمد علي"),
+        ('=HYPERLINK("x")', '=HYPERLINK("x")'),
+    ],
+)
+def test_names_are_trimmed_but_otherwise_kept(cell: str, name: str) -> None:
+    (row,) = read_rows(NAME_LAYOUT, {3: [cell, ANN]})
+    assert row.name == name
+    assert _plan(row) == {3: (Action.SEND, WOULD_SEND)}
+
+
+@pytest.mark.parametrize(
+    ("count", "size", "sizes"),
+    [(0, 3, []), (1, 3, [1]), (3, 3, [3]), (7, 3, [3, 3, 1]), (5, 100, [5])],
+)
+def test_batches(count: int, size: int, sizes: list[int]) -> None:
+    rows = [
+        PlannedRow(SheetRow(n, "N", f"n{n}@example.com"), Action.SEND, WOULD_SEND)
+        for n in range(count)
+    ]
+    split = batches(rows, size)
+    assert [len(batch) for batch in split] == sizes
+    assert [p for batch in split for p in batch] == rows

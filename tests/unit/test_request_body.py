@@ -1,0 +1,143 @@
+"""Request body rules: a checked InviteRequest, or an error naming the field to fix."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from jobmojito_sheets.errors import BadRequest, TooLarge
+from jobmojito_sheets.request_body import MAX_BODY_BYTES, InviteRequest, parse_invite_request
+
+VALID: dict[str, Any] = {
+    "spreadsheet_id": "1AbC",
+    "sheet_id": 0,
+    "ranges": ["A2:B10", "C15"],
+    "type": "invitation",
+    "interview_id": "iv-1",
+}
+_DROP: Any = object()  # a field value meaning "leave the field out"
+
+
+def _raw(**changes: Any) -> bytes:
+    body = {**VALID, **changes}
+    return json.dumps({k: v for k, v in body.items() if v is not _DROP}).encode()
+
+
+def _error(raw: bytes) -> BadRequest:
+    with pytest.raises(BadRequest) as caught:
+        parse_invite_request(raw)
+    assert caught.value.status == 400
+    return caught.value
+
+
+def test_valid_body_with_defaults() -> None:
+    assert parse_invite_request(_raw()) == InviteRequest(
+        spreadsheet_id="1AbC",
+        sheet_id=0,
+        sheet=None,
+        ranges=("A2:B10", "C15"),
+        type="invitation",
+        interview_id="iv-1",
+        hide_menu=False,
+        dry_run=False,
+        force=False,
+    )
+
+
+def test_valid_body_with_every_field() -> None:
+    request = parse_invite_request(
+        _raw(
+            sheet_id=_DROP, sheet="Candidates", type="url", hide_menu=True, dry_run=True, force=True
+        )
+    )
+    assert (request.sheet_id, request.sheet, request.type) == (None, "Candidates", "url")
+    assert (request.hide_menu, request.dry_run, request.force) == (True, True, True)
+
+
+def test_unknown_fields_are_ignored() -> None:
+    assert parse_invite_request(_raw(colour="blue", extra={"a": 1})).interview_id == "iv-1"
+
+
+@pytest.mark.parametrize("field", ["spreadsheet_id", "ranges", "type", "interview_id"])
+def test_missing_required_field_is_named(field: str) -> None:
+    message = _error(_raw(**{field: _DROP})).message
+    assert f"'{field}'" in message
+    assert "missing" in message
+
+
+def test_neither_sheet_id_nor_sheet() -> None:
+    assert "sheet_id" in _error(_raw(sheet_id=_DROP)).message
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("spreadsheet_id", 12),
+        ("spreadsheet_id", ""),
+        ("sheet_id", "3"),
+        ("sheet_id", True),
+        ("sheet_id", -1),
+        ("sheet_id", 1.5),
+        ("sheet", ""),
+        ("ranges", "A1"),
+        ("ranges", []),
+        ("ranges", [1]),
+        ("ranges", [""]),
+        ("type", "email"),
+        ("interview_id", None),
+        ("hide_menu", "true"),
+        ("dry_run", "yes"),
+        ("force", 1),
+    ],
+)
+def test_wrong_type_names_the_field(field: str, value: Any) -> None:
+    assert f"'{field}'" in _error(_raw(**{field: value})).message
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("spreadsheet_id", "x" * 201),
+        ("sheet", "x" * 201),
+        ("interview_id", "x" * 201),
+        ("ranges", ["A" * 41]),
+        ("ranges", ["A1"] * 1001),
+    ],
+)
+def test_overlong_values_are_rejected(field: str, value: Any) -> None:
+    assert f"'{field}'" in _error(_raw(**{field: value})).message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"not json",
+        b"{",
+        b"[]",
+        b"[1, 2]",
+        b"null",
+        b'"text"',
+        b"42",
+        b"[" * 100_000,
+        b"\xff\xfe",
+    ],
+)
+def test_not_a_json_object(raw: bytes) -> None:
+    assert "must be a JSON object" in _error(raw).message
+
+
+def test_over_one_megabyte_is_too_large() -> None:
+    raw = _raw(padding="x" * MAX_BODY_BYTES)
+    with pytest.raises(TooLarge) as caught:
+        parse_invite_request(raw)
+    assert caught.value.code == "body_too_large"
+    assert caught.value.status == 413
+
+
+def test_just_under_the_limit_is_parsed() -> None:
+    base = len(_raw(padding=""))
+    raw = _raw(padding="x" * (MAX_BODY_BYTES - base))
+    assert len(raw) == MAX_BODY_BYTES
+    assert parse_invite_request(raw).spreadsheet_id == "1AbC"

@@ -1,0 +1,152 @@
+"""Result rules: answers mapped back to rows by email, never by position; rows to cell writes."""
+
+from __future__ import annotations
+
+import pytest
+from jobmojito_sheets.layout import Layout
+from jobmojito_sheets.plan import WOULD_SEND, Action, PlannedRow, SheetRow
+from jobmojito_sheets.results import Outcome, header_cells, match_results, value_ranges
+
+ANN = PlannedRow(SheetRow(2, "Ann", "Ann@Example.com"), Action.SEND, WOULD_SEND)
+BOB = PlannedRow(SheetRow(5, "Bob", "bob@example.com", external_id="B-1"), Action.SEND, WOULD_SEND)
+URL_A = "https://cool.jobmojito.com/i/ann"
+URL_B = "https://cool.jobmojito.com/i/bob"
+
+
+def _ok(email: str, url: str, profile: str = "p") -> dict[str, object]:
+    return {"email": email, "result": "ok", "interview_url": url, "profile_interview_id": profile}
+
+
+def test_answer_maps_by_email_case_insensitively() -> None:
+    outcomes = match_results(
+        [ANN, BOB], [_ok("ann@example.COM", URL_A, "pa"), _ok("BOB@example.com", URL_B)]
+    )
+    assert outcomes == {2: Outcome(2, "ok", URL_A, "pa"), 5: Outcome(5, "ok", URL_B, "p")}
+
+
+def test_reordered_answer_maps_by_email_not_position() -> None:
+    outcomes = match_results(
+        [ANN, BOB], [_ok("bob@example.com", URL_B), _ok("ann@example.com", URL_A)]
+    )
+    assert outcomes[2].interview_url == URL_A
+    assert outcomes[5].interview_url == URL_B
+
+
+def test_shorter_answer_leaves_missing_row_absent() -> None:
+    assert set(match_results([ANN, BOB], [_ok("bob@example.com", URL_B)])) == {5}
+    assert match_results([ANN, BOB], []) == {}
+
+
+def test_item_for_an_email_not_sent_is_ignored() -> None:
+    assert match_results([ANN], [_ok("eve@example.com", URL_B)]) == {}
+
+
+@pytest.mark.parametrize("external_id", ["B-2", "b-1"])
+def test_same_email_other_external_id_is_ignored(external_id: str) -> None:
+    item = {**_ok("bob@example.com", URL_B), "external_id": external_id}
+    assert match_results([BOB], [item]) == {}
+
+
+def test_same_email_same_or_absent_external_id_matches() -> None:
+    item = {**_ok("bob@example.com", URL_B), "external_id": "B-1"}
+    assert set(match_results([BOB], [item])) == {5}
+    assert set(match_results([BOB], [_ok("bob@example.com", URL_B)])) == {5}
+
+
+def test_first_item_for_an_email_wins() -> None:
+    outcomes = match_results([ANN], [_ok("ann@example.com", URL_A), _ok("ann@example.com", URL_B)])
+    assert outcomes[2].interview_url == URL_A
+
+
+@pytest.mark.parametrize(
+    "item", [None, "ann@example.com", 7, ["ann@example.com", "ok"], {"result": "ok"}, {"email": 3}]
+)
+def test_unusable_items_are_ignored(item: object) -> None:
+    assert match_results([ANN], [item]) == {}
+
+
+@pytest.mark.parametrize("url", [None, "", "   ", 42])
+def test_ok_without_interview_url_is_an_error(url: object) -> None:
+    item = {"email": "ann@example.com", "result": "ok", "interview_url": url}
+    (outcome,) = match_results([ANN], [item]).values()
+    assert outcome.result.startswith("Error")
+    assert outcome.interview_url is None
+    assert outcome.cells() == {"result": outcome.result}
+
+
+def test_jobmojito_error_is_kept() -> None:
+    item = {"email": "ann@example.com", "result": "Error: user already registered"}
+    assert match_results([ANN], [item]) == {2: Outcome(2, "Error: user already registered")}
+
+
+@pytest.mark.parametrize(
+    ("result", "shown"),
+    [("done", "done"), ("", "no result"), (None, "no result"), (5, "no result")],
+)
+def test_other_answers_are_unexpected_errors(result: object, shown: str) -> None:
+    (outcome,) = match_results([ANN], [{"email": "ann@example.com", "result": result}]).values()
+    assert outcome.result == f"Error: unexpected answer from JobMojito: {shown}"
+    assert outcome.interview_url is None
+
+
+def test_long_error_is_cut() -> None:
+    item = {"email": "ann@example.com", "result": "Error: " + "x" * 2000}
+    (outcome,) = match_results([ANN], [item]).values()
+    assert len(outcome.result) == 500
+
+
+def test_outcome_cells() -> None:
+    assert Outcome(2, "ok", URL_A, "p").cells() == {
+        "result": "ok",
+        "interview_url": URL_A,
+        "profile_interview_id": "p",
+    }
+    assert Outcome(2, "Error: x").cells() == {"result": "Error: x"}
+
+
+LAYOUT = Layout(
+    header_row=1,
+    email=1,
+    name=0,
+    first_name=None,
+    last_name=None,
+    external_id=None,
+    outputs={"interview_url": 3, "result": 4, "profile_interview_id": 6},
+    new_headers={3: "interview_url", 6: "profile_interview_id"},
+)
+
+
+def test_value_ranges_groups_adjacent_and_splits_the_rest() -> None:
+    data = value_ranges(
+        "Sheet1",
+        LAYOUT,
+        {
+            9: {"result": "Error: x"},
+            5: {"profile_interview_id": "p", "result": "ok", "interview_url": URL_A},
+        },
+    )
+    assert data == [
+        {"range": "'Sheet1'!D5:E5", "values": [[URL_A, "ok"]]},
+        {"range": "'Sheet1'!G5", "values": [["p"]]},
+        {"range": "'Sheet1'!E9", "values": [["Error: x"]]},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "quoted"),
+    [("My 'tab'", "'My ''tab'''"), ("Candidates 2024", "'Candidates 2024'"), ("A1", "'A1'")],
+)
+def test_value_ranges_quotes_tab_titles(title: str, quoted: str) -> None:
+    data = value_ranges(title, LAYOUT, {5: {"interview_url": URL_A, "result": "ok"}})
+    assert data == [{"range": f"{quoted}!D5:E5", "values": [[URL_A, "ok"]]}]
+
+
+def test_value_ranges_empty() -> None:
+    assert value_ranges("Sheet1", LAYOUT, {}) == []
+
+
+def test_header_cells_are_the_new_output_columns_only() -> None:
+    assert header_cells(LAYOUT) == {
+        "interview_url": "interview_url",
+        "profile_interview_id": "profile_interview_id",
+    }
