@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from jobmojito_sheets.errors import ConfigurationError
 
@@ -36,7 +38,8 @@ class Settings:
 
 def _url(env: Mapping[str, str], name: str, default: str) -> str:
     value = env.get(name, "").strip() or default
-    if not value.startswith(("https://", "http://")):
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname or " " in value:
         raise ConfigurationError(
             f"The function's setting {name} must be an http(s) URL; ask the engineer who "
             "deployed it to fix it."
@@ -70,7 +73,7 @@ def _number(env: Mapping[str, str], name: str, default: float, *, integer: bool)
         value = int(raw) if integer else float(raw)
     except ValueError:
         value = -1
-    if value <= 0:
+    if not math.isfinite(value) or value <= 0:
         kind = "a whole number" if integer else "a number"
         raise ConfigurationError(
             f"The function's setting {name} must be {kind} above zero (it is {raw!r}); ask the "

@@ -23,8 +23,8 @@ _INVALID = "Your Google sign-in could not be verified; reload the spreadsheet an
 def is_allowed(email: str, allowed: Iterable[str]) -> bool:
     """Whether an email matches an entry of ALLOWED_USERS (an email, or `@domain`)."""
     email = email.strip().lower()
-    _, at, domain = email.rpartition("@")
-    if not at:
+    local, at, domain = email.rpartition("@")
+    if not local or not at or not domain:
         return False
     for entry in allowed:
         entry = entry.strip().lower()

@@ -11,6 +11,7 @@ not the expected JSON). Only the certain cases are ever retried, so no credit is
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -90,9 +91,10 @@ def _wait(state: RetryCallState) -> float:
 
 def _retry_after(response: httpx.Response) -> float | None:
     try:
-        return max(float(response.headers.get("Retry-After", "")), 0.0)
+        seconds = float(response.headers.get("Retry-After", ""))
     except ValueError:
         return None
+    return max(seconds, 0.0) if math.isfinite(seconds) else None
 
 
 def _error_fields(response: httpx.Response) -> tuple[str, str | None]:

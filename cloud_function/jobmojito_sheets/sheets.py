@@ -8,6 +8,7 @@ idempotent, so 429 and 5xx answers are retried with capped, jittered backoff.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,9 +73,11 @@ def _wait(state: RetryCallState) -> float:
     if isinstance(error, APIError):
         retry_after = error.response.headers.get("Retry-After", "")
         try:
-            return min(max(float(retry_after), 0.0), MAX_RETRY_AFTER)
+            seconds = float(retry_after)
         except ValueError:
-            pass
+            seconds = math.nan
+        if math.isfinite(seconds):
+            return min(max(seconds, 0.0), MAX_RETRY_AFTER)
     return float(_backoff(state))
 
 

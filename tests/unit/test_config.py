@@ -114,3 +114,13 @@ def test_repr_never_shows_the_token() -> None:
 
 def test_errors_never_show_the_token() -> None:
     assert TOKEN not in _error(BATCH_SIZE="x")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_non_finite_numbers_are_refused_naming_the_variable(value: str) -> None:
+    assert "TIME_BUDGET_SECONDS" in _error(TIME_BUDGET_SECONDS=value)
+
+
+@pytest.mark.parametrize("value", ["https://", "http:// x", "ftp://host"])
+def test_urls_without_a_host_are_refused(value: str) -> None:
+    assert "JOBMOJITO_API_URL" in _error(JOBMOJITO_API_URL=value)

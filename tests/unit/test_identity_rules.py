@@ -29,6 +29,7 @@ def test_allowed(email: str) -> None:
         "example.org",
         "",
         "ann",
+        "@example.org",
     ],
 )
 def test_not_allowed(email: str) -> None:

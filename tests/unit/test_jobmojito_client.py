@@ -192,3 +192,8 @@ def test_token_is_not_in_failure_messages() -> None:
         with pytest.raises(jobmojito.JobMojitoFailure) as caught:
             _register(_client(Recorder(step)))
         assert TOKEN not in str(caught.value)
+
+
+def test_non_finite_retry_after_falls_back_to_backoff() -> None:
+    response = httpx.Response(429, headers={"Retry-After": "nan"})
+    assert jobmojito._retry_after(response) is None
