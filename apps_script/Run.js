@@ -213,11 +213,13 @@ function processRows(job, options) {
  */
 function writeRowsNotWritten(sheet, rows, columns) {
   let emailChanged = 0;
+  let lastColumn = 0;
   for (const row of rows) {
     if (row.written !== false) continue;
     const cells = cellsToWrite(row, columns);
     if (!cells.length) continue;
-    const current = sheet.getRange(row.row, 1, 1, sheet.getLastColumn()).getDisplayValues()[0];
+    lastColumn = lastColumn || Math.max(sheet.getLastColumn(), 1);
+    const current = sheet.getRange(row.row, 1, 1, lastColumn).getDisplayValues()[0];
     if (!rowHasEmail(current, row.email)) {
       emailChanged++;
       continue;

@@ -1,0 +1,164 @@
+'use strict';
+/**
+ * End to end: the menu handlers run in Node against the real Cloud Function (functions-framework) and the
+ * Python sandbox's Sheets API v4 stand-in, through fakes whose UrlFetchApp makes real HTTP calls and whose
+ * SpreadsheetApp reads and writes the stand-in over HTTP.
+ *
+ * The Python side starts the servers, seeds the sheet, and runs `npm run test:e2e` with:
+ *   E2E_FUNCTION_URL    URL of the function under functions-framework
+ *   E2E_SHEETS_API_URL  base URL of the Sheets API stand-in (requests go to {base}/v4/spreadsheets/...)
+ *   E2E_SPREADSHEET_ID  the seeded spreadsheet
+ *   E2E_SHEET_TITLE     its tab of candidates
+ *   E2E_ID_TOKEN        an identity token the function accepts (what ScriptApp.getIdentityToken() returns)
+ *   E2E_ACCESS_TOKEN    an OAuth token the stand-in accepts for the spreadsheet (ScriptApp.getOAuthToken())
+ *   E2E_INTERVIEW_ID    an interview ID the JobMojito stand-in knows
+ * Seeded tab: a header row in row 1 with an email column, then at least 300 candidates in rows 2-301,
+ * each with a name and a distinct valid email, none registered yet and no results in the sheet.
+ * Without these variables the test fails: it must never pass without having run.
+ */
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { loadScript, FakeSheet, FakeSpreadsheet, Button } = require('./fakes');
+const { syncRequest } = require('./sync-http');
+const { SheetsHttpBackend } = require('./sheets-http');
+
+const REQUIRED = [
+  'E2E_FUNCTION_URL',
+  'E2E_SHEETS_API_URL',
+  'E2E_SPREADSHEET_ID',
+  'E2E_SHEET_TITLE',
+  'E2E_ID_TOKEN',
+  'E2E_ACCESS_TOKEN',
+  'E2E_INTERVIEW_ID',
+];
+const missing = REQUIRED.filter((name) => !process.env[name]);
+
+if (missing.length) {
+  test('the end-to-end environment is set', () => {
+    assert.fail(
+      'The end-to-end test needs the servers of the Python sandbox; missing environment variables: ' +
+        missing.join(', ') + '. Run it through the Python side (make test), which starts the servers and sets them.',
+    );
+  });
+} else {
+  const env = process.env;
+  const backend = new SheetsHttpBackend({
+    baseUrl: env.E2E_SHEETS_API_URL,
+    spreadsheetId: env.E2E_SPREADSHEET_ID,
+    title: env.E2E_SHEET_TITLE,
+    token: env.E2E_ACCESS_TOKEN,
+  });
+  const sheet = new FakeSheet({ name: env.E2E_SHEET_TITLE, sheetId: backend.sheetId(), backend });
+  const spreadsheet = new FakeSpreadsheet({ id: env.E2E_SPREADSHEET_ID, sheets: [sheet] });
+  /** Shared by the runs, like a Sheet's document properties; CHUNK_SIZE makes 300 rows take 3 calls. */
+  const properties = {
+    FUNCTION_URL: env.E2E_FUNCTION_URL,
+    INTERVIEW_ID: env.E2E_INTERVIEW_ID,
+    HIDE_MENU: 'false',
+    CHUNK_SIZE: '100',
+  };
+
+  /** Loads the script with fakes that call the real function; every answer is kept in `answers`. */
+  function script() {
+    const answers = [];
+    const run = loadScript({
+      spreadsheet,
+      properties,
+      identityToken: env.E2E_ID_TOKEN,
+      oauthToken: env.E2E_ACCESS_TOKEN,
+      fetch: (url, params) => {
+        const headers = { ...params.headers, 'Content-Type': params.contentType };
+        const answer = syncRequest({ method: params.method.toUpperCase(), url, headers, body: params.payload });
+        answers.push({ status: answer.status, body: JSON.parse(answer.text) });
+        return { status: answer.status, body: answer.text, headers: answer.headers };
+      },
+    });
+    return { ...run, answers };
+  }
+
+  /** Row values by column letter, for the columns the function announced. */
+  function resultsOf(columns, first, last) {
+    const grid = backend.read();
+    const col = (letter) => letter.charCodeAt(0) - 65;
+    const out = [];
+    for (let row = first; row <= last; row++) {
+      const line = grid[row - 1] || [];
+      out.push({
+        row,
+        result: line[col(columns.result)] || '',
+        interview_url: line[col(columns.interview_url)] || '',
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Checks that a phase (dry or real) started one call per chunk of CHUNK_SIZE rows, in order; calls for
+   * `remaining` ranges of an answer may come in between, and no call has more than 100 rows.
+   */
+  function assertChunked(bodies, chunks) {
+    const rowCount = (ranges) => ranges.reduce((n, r) => n + Number(r.split(':')[1]) - Number(r.split(':')[0]) + 1, 0);
+    for (const body of bodies) assert.ok(rowCount(body.ranges) <= 100, JSON.stringify(body.ranges));
+    const starts = bodies.map((b) => b.ranges.join(',')).filter((r) => chunks.includes(r));
+    assert.deepEqual(starts, chunks);
+  }
+
+  let columns;
+  let firstUrls;
+
+  test('the seeded sheet has a header and 300 candidates', () => {
+    const grid = backend.read();
+    assert.ok(grid.length >= 301, 'expected at least 300 candidate rows, found ' + (grid.length - 1));
+    assert.ok(grid[0].some((h) => /e-?mail/i.test(h)), 'row 1 has an email header: ' + JSON.stringify(grid[0]));
+  });
+
+  test('Generate interview links for 200 rows: dry run and real run in chunks of 100, results in the sheet', () => {
+    sheet.select(['A2:B201']);
+    const run = script();
+    run.context.generateInterviewLinks();
+    const bodies = run.fetches.map((f) => f.body);
+    assertChunked(bodies.filter((b) => b.dry_run), ['2:101', '102:201']);
+    assertChunked(bodies.filter((b) => !b.dry_run), ['2:101', '102:201']);
+    assert.ok(run.answers.every((a) => a.status === 200), JSON.stringify(run.answers.find((a) => a.status !== 200)));
+    assert.equal(run.ui.alerts[0].prompt, 'Generate 200 interview links?');
+    assert.equal(run.spreadsheet.toasts.at(-1).msg, '200 of 200 done…');
+    assert.match(run.ui.alerts.at(-1).prompt, /^Done: 200 interview links created\./);
+    columns = run.answers.at(-1).body.columns;
+    const results = resultsOf(columns, 2, 301);
+    for (const r of results.slice(0, 200)) {
+      assert.equal(r.result, 'ok', 'row ' + r.row);
+      assert.match(r.interview_url, /^https?:\/\//, 'row ' + r.row);
+    }
+    for (const r of results.slice(200)) assert.equal(r.result, '', 'row ' + r.row + ' was not selected');
+    firstUrls = results.slice(0, 200).map((r) => r.interview_url);
+    spreadsheet.toasts.length = 0;
+  });
+
+  test('a rerun on 300 rows skips the 200 already done and does the other 100', () => {
+    sheet.select(['2:301']);
+    const run = script();
+    run.context.generateInterviewLinks();
+    const bodies = run.fetches.map((f) => f.body);
+    assertChunked(bodies.filter((b) => b.dry_run), ['2:101', '102:201', '202:301']);
+    assertChunked(bodies.filter((b) => !b.dry_run), ['2:101', '102:201', '202:301']);
+    assert.equal(run.ui.alerts[0].prompt, 'Generate 100 interview links? 200 rows are skipped: already registered.');
+    assert.match(run.ui.alerts.at(-1).prompt, /^Done: 100 interview links created\. 200 rows were skipped\./);
+    const results = resultsOf(columns, 2, 301);
+    assert.deepEqual(results.slice(0, 200).map((r) => r.interview_url), firstUrls, 'links of the first run are kept');
+    for (const r of results.slice(200)) {
+      assert.equal(r.result, 'ok', 'row ' + r.row);
+      assert.match(r.interview_url, /^https?:\/\//, 'row ' + r.row);
+    }
+  });
+
+  test('a third run finds nothing new; declining to force sends nothing and changes nothing', () => {
+    const before = backend.read();
+    sheet.select(['2:301']);
+    const run = script();
+    run.ui.answers.push(Button.NO);
+    run.context.generateInterviewLinks();
+    assert.match(run.ui.alerts[0].prompt, /^Nothing new to send in the selection\. 300 rows are skipped: already registered\./);
+    assert.equal(run.fetches.filter((f) => !f.body.dry_run).length, 0);
+    assert.deepEqual(backend.read(), before);
+  });
+}
