@@ -241,6 +241,9 @@ class RecordedCall:
     status: int | None
     headers: dict[str, str]
     fault: FaultKind | None = None
+    # The bytes of the answer as sent (None when the connection was dropped instead), so a
+    # suite can tell which interview links actually left the stand-in.
+    answer: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -405,7 +408,10 @@ class JobMojitoStandIn:
         fault = self._next_fault() if endpoint is not None else None
         outcome = self._answer(request, endpoint, fault)
         dropped = fault is not None and fault.kind is FaultKind.DROP_AFTER_PROCESSING
-        self._record(request, endpoint, None if dropped else outcome.status, fault)
+        self._record(
+            request, endpoint, None if dropped else outcome.status, fault,
+            None if dropped else outcome.payload(),
+        )  # fmt: skip
         if fault is not None and fault.kind is FaultKind.DELAY_AFTER_PROCESSING:
             time.sleep(fault.seconds)
         if dropped:
@@ -427,7 +433,12 @@ class JobMojitoStandIn:
             return fault
 
     def _record(
-        self, request: Request, endpoint: str | None, status: int | None, fault: Fault | None
+        self,
+        request: Request,
+        endpoint: str | None,
+        status: int | None,
+        fault: Fault | None,
+        answer: bytes | None,
     ) -> None:
         body = request.get_json(silent=True, force=True)
         call = RecordedCall(
@@ -438,6 +449,7 @@ class JobMojitoStandIn:
             status=status,
             headers=_redacted_headers(request),
             fault=fault.kind if fault is not None else None,
+            answer=answer,
         )
         with self._lock:
             self.calls.append(call)

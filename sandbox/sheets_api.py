@@ -217,6 +217,7 @@ class _Fault:
     status: int
     remaining: int
     retry_after: float | None
+    skip: int = 0
 
 
 @dataclass(frozen=True)
@@ -536,14 +537,21 @@ class SheetsStandIn:
     # -- fault knobs --------------------------------------------------------------------------
 
     def inject(
-        self, kind: str | None, status: int, times: int = 1, retry_after: float | None = None
+        self,
+        kind: str | None,
+        status: int,
+        times: int = 1,
+        retry_after: float | None = None,
+        *,
+        after: int = 0,
     ) -> None:
         """Answer the next ``times`` calls of ``kind`` (None: any call; times=-1: always) with
-        ``status`` and Google's error body, plus a Retry-After header when given."""
+        ``status`` and Google's error body, plus a Retry-After header when given; the first
+        ``after`` matching calls go through untouched."""
         if times == 0 or times < -1:
             raise ValueError("times must be positive, or -1 for always")
         with self._lock:
-            self._faults.append(_Fault(kind, status, times, retry_after))
+            self._faults.append(_Fault(kind, status, times, retry_after, after))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -617,6 +625,9 @@ class SheetsStandIn:
             for fault in self._faults:
                 if fault.kind is not None and fault.kind != kind:
                     continue
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    return None
                 if fault.remaining > 0:
                     fault.remaining -= 1
                 if fault.remaining == 0:

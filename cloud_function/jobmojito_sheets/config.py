@@ -31,6 +31,7 @@ class Settings:
     jobmojito_timeout: float = 30.0
     sheets_timeout: float = 20.0
     time_budget: float = 45.0
+    write_interval: float = 1.0
 
     def __repr__(self) -> str:  # never print the token
         return f"Settings(jobmojito_api_url={self.jobmojito_api_url!r}, ...)"
@@ -110,4 +111,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         jobmojito_timeout=_number(env, "JOBMOJITO_TIMEOUT_SECONDS", 30.0, integer=False),
         sheets_timeout=_number(env, "SHEETS_TIMEOUT_SECONDS", 20.0, integer=False),
         time_budget=_number(env, "TIME_BUDGET_SECONDS", 45.0, integer=False),
+        write_interval=_number(env, "SHEETS_WRITE_INTERVAL_SECONDS", 1.0, integer=False),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class InviteError(Exception):
     """A failure answered to the caller as `{"error": {"code", "message"}}` with `status`.
@@ -15,13 +17,15 @@ class InviteError(Exception):
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # What a run that failed part-way still has to say (its rows, summary and columns).
+        self.extra: dict[str, Any] = {}
         if code is not None:
             self.code = code
         if status is not None:
             self.status = status
 
-    def to_json(self) -> dict[str, dict[str, str]]:
-        return {"error": {"code": self.code, "message": self.message}}
+    def to_json(self) -> dict[str, Any]:
+        return {**self.extra, "error": {"code": self.code, "message": self.message}}
 
 
 class BadRequest(InviteError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -92,6 +93,7 @@ def handle(request: flask.Request) -> flask.Response:
             {"error": {"code": "method_not_allowed", "message": "Send the request as a POST."}},
             405,
         )
+    started = time.monotonic()
     try:
         raw = _read_body(request)
         rt = runtime()
@@ -107,7 +109,7 @@ def handle(request: flask.Request) -> flask.Response:
         sheets = SheetsGateway(
             settings.sheets_api_url, access_token, invite.spreadsheet_id, settings.sheets_timeout
         )
-        answer = run(invite, settings, sheets, rt.jobmojito())
+        answer = run(invite, settings, sheets, rt.jobmojito(), started=started)
     except InviteError as error:
         log.warning("request refused: %s %s", error.status, error.code)
         return _json(error.to_json(), error.status)

@@ -79,7 +79,7 @@ class UserPayload:
         return body
 
 
-_backoff = wait_exponential_jitter(initial=0.5, max=5.0, jitter=0.5)
+_backoff = wait_exponential_jitter(multiplier=0.5, max=5.0, jitter=0.5)
 
 
 def _wait(state: RetryCallState) -> float:

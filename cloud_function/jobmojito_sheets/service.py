@@ -1,16 +1,25 @@
 """One run, start to finish: read the selection, plan, register with JobMojito, write back.
 
-This is the imperative shell that strings the pure rules together; every decision it acts on
-comes from `selection`, `layout`, `plan` and `results`.
+This is the imperative shell that strings the pure rules together. Its promises:
+- write ahead: a batch's rows are marked `Pending (run …)` in the Sheet before the batch is
+  sent, and a row that could not be marked is not sent;
+- results replace the markers as batches answer, in coalesced writes (at most about one a
+  second), each preceded by one read that locates the rows by email;
+- when JobMojito's answer proves it processed nothing, the batch's rows get back exactly what
+  they held; when it may have processed them, they stay pending;
+- no new batch starts after the time budget; the rest is answered as `remaining`.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from jobmojito_sheets.config import Settings
@@ -23,38 +32,25 @@ from jobmojito_sheets.jobmojito import (
     RequestRefused,
     UserPayload,
 )
-from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_layout
+from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_header_row, find_layout
 from jobmojito_sheets.plan import Action, Plan, PlannedRow, batches, plan_invites, read_rows
 from jobmojito_sheets.request_body import InviteRequest
-from jobmojito_sheets.results import (
-    NO_RESULT,
-    Outcome,
-    header_cells,
-    match_results,
-    value_ranges,
-)
-from jobmojito_sheets.selection import row_spans, selected_rows
+from jobmojito_sheets.results import Outcome, match_results
+from jobmojito_sheets.selection import row_spans, rows_as_ranges, selected_rows
 from jobmojito_sheets.sheets import SheetsGateway, Tab
+from jobmojito_sheets.writer import SheetWriter
 
 log = logging.getLogger(__name__)
 
-AMBIGUOUS_RESULT = (
-    "Error: JobMojito's answer was incomplete; check this candidate in JobMojito before "
-    "sending again"
-)
-NOT_SENT_RESULT = "Not sent: JobMojito could not be reached; run the menu again"
+NOT_SENT_UNREACHABLE = "Not sent: JobMojito could not be reached; run the menu again"
+NOT_SENT_STOPPED = "Not sent: the run stopped before this row; run the menu again"
+NOT_SENT_MOVED = "Not sent: the row moved while the run was going; run the menu again"
+NOT_SENT_YET = "Not sent yet: the function's time ran out; the next call continues"
+NOT_SENT_SHEETS = "Not sent: Google Sheets could not be written; run the menu again"
 
 
-@dataclass
-class _RunState:
-    """What the batches produced; filled from worker threads under `lock`."""
-
-    outcomes: dict[int, Outcome] = field(default_factory=dict)
-    sent_rows: set[int] = field(default_factory=set)
-    stop: threading.Event = field(default_factory=threading.Event)
-    credentials_rejected: bool = False
-    refused: RequestRefused | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
+def pending_marker(run_id: str, now: datetime) -> str:
+    return f"Pending (run {run_id}, {now:%Y-%m-%d %H:%M} UTC)"
 
 
 def find_tab(tabs: Sequence[Tab], request: InviteRequest) -> Tab:
@@ -83,9 +79,10 @@ def read_selection(
 ) -> tuple[Layout, Plan]:
     """Two reads: the tab's properties were read already; now the header rows and the selection."""
     rows = selected_rows(request.ranges, tab.row_count, tab.column_count)
-    if sum(1 for r in rows if r > HEADER_SEARCH_ROWS) > max_rows:
+    below_top = [r for r in rows if r > HEADER_SEARCH_ROWS]
+    if len(below_top) > max_rows:
         raise _too_many(len(rows), max_rows)
-    spans = row_spans([r for r in rows if r > HEADER_SEARCH_ROWS])
+    spans = row_spans(below_top)
     top = min(HEADER_SEARCH_ROWS, tab.row_count)
     values = sheets.read(tab, [f"1:{top}"] + [f"{a}:{b}" for a, b in spans])
     top_rows = values[0] if values else []
@@ -95,7 +92,11 @@ def read_selection(
     for (first, _last), block in zip(spans, values[1:], strict=False):
         for offset, cells in enumerate(block):
             cells_by_row[first + offset] = cells
-    widest = max((len(c) for c in [*top_rows, *cells_by_row.values()]), default=0)
+    header_row = find_header_row(top_rows) or 0
+    below_header = [
+        c for n, c in [*enumerate(top_rows, 1), *cells_by_row.items()] if n >= header_row
+    ]
+    widest = max((len(c) for c in below_header), default=0)
     layout = find_layout(top_rows, widest)
     candidates = read_rows(layout, cells_by_row)
     if len(candidates) > max_rows:
@@ -103,165 +104,269 @@ def read_selection(
     return layout, plan_invites(candidates, force=request.force)
 
 
-def _send_batch(
-    client: JobMojitoClient, request: InviteRequest, batch: list[PlannedRow], state: _RunState
-) -> None:
-    if state.stop.is_set():
-        return
-    users = [UserPayload(p.source.name, p.source.email, p.source.external_id) for p in batch]
-    rows = [p.row for p in batch]
-    try:
-        answer = client.register(request.interview_id, request.type, request.hide_menu, users)
-    except CredentialsRejected:
-        state.stop.set()
-        with state.lock:
-            state.credentials_rejected = True
-        return
-    except RequestRefused as refused:
-        state.stop.set()
-        with state.lock:
-            state.refused = refused
-        return
-    except NotProcessed as error:
-        log.warning("JobMojito batch of %d not processed: %s", len(batch), error)
-        return
-    except Ambiguous as error:
-        log.warning("JobMojito batch of %d answered ambiguously: %s", len(batch), error)
-        with state.lock:
-            state.sent_rows.update(rows)
-            for row in rows:
-                state.outcomes[row] = Outcome(row, AMBIGUOUS_RESULT)
-        return
-    matched = match_results(batch, answer)
-    with state.lock:
-        state.sent_rows.update(rows)
-        for row in rows:
-            state.outcomes[row] = matched.get(row, Outcome(row, NO_RESULT))
+@dataclass
+class RowReport:
+    """What the answer says of one row; `written` false means the Sheet could not be updated."""
+
+    planned: PlannedRow
+    result: str
+    at: int
+    interview_url: str | None = None
+    profile_interview_id: str | None = None
+    written: bool = True
+
+    def to_json(self, dry_run: bool) -> dict[str, Any]:
+        entry: dict[str, Any] = {"row": self.at, "email": self.planned.source.email}
+        entry["result"] = self.result
+        if self.interview_url:
+            entry["interview_url"] = self.interview_url
+        if self.profile_interview_id:
+            entry["profile_interview_id"] = self.profile_interview_id
+        if not dry_run:
+            entry["written"] = self.written
+        return entry
 
 
-def register_all(
-    client: JobMojitoClient, request: InviteRequest, plan: Plan, settings: Settings
-) -> _RunState:
-    """Send the planned rows in batches, a bounded number at once; 401/403/422 stop the run."""
-    state = _RunState()
-    work = batches(plan.to_send, settings.batch_size)
-    with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
-        for future in [pool.submit(_send_batch, client, request, b, state) for b in work]:
-            future.result()
-    return state
+@dataclass
+class Run:
+    """The mutable state of one run, owned by the thread that calls `run`."""
+
+    request: InviteRequest
+    settings: Settings
+    plan: Plan
+    layout: Layout
+    writer: SheetWriter
+    marker: str
+    reports: dict[int, RowReport] = field(default_factory=dict)
+    outbox: dict[int, dict[str, str]] = field(default_factory=dict)
+    sent: set[int] = field(default_factory=set)
+    answered: set[int] = field(default_factory=set)
+    stop: InviteError | None = None
+    sheets_error: InviteError | None = None
+    last_flush: float = float("-inf")
+
+    def emails(self) -> dict[int, str]:
+        return {p.row: p.source.email for p in self.plan.rows}
+
+    def flush(self, now: float) -> set[int]:
+        """Write the outbox; returns the rows whose cells are now in the Sheet."""
+        if not self.outbox:
+            return set()
+        cells, self.outbox = self.outbox, {}
+        self.last_flush = now
+        flushed = self.writer.flush(cells, self.emails())
+        if flushed.error is not None:
+            log.warning("a Sheets write failed: %s", flushed.error.code)
+            self.sheets_error = self.sheets_error or flushed.error
+            # Tried again by the last flush of the run (newer cells for a row win).
+            self.outbox = {**cells, **self.outbox}
+        for row, at in flushed.written.items():
+            self.reports[row].at = at
+            self.reports[row].written = True
+        for row in flushed.not_written:
+            self.reports[row].written = False
+        return set(flushed.written)
+
+    def restore(self, batch: Sequence[PlannedRow], result: str) -> None:
+        """JobMojito processed nothing: put back what the rows held before their marker."""
+        for planned in batch:
+            self.outbox[planned.row] = {"result": planned.source.result}
+            self.reports[planned.row].result = result
+
+    def settle(self, batch: list[PlannedRow], future: Future[list[object]]) -> None:
+        """Fold one finished batch into the reports and the outbox."""
+        error = future.exception()
+        if error is None:
+            matched = match_results(batch, future.result())
+            self.answered.update(p.row for p in batch)
+            for planned in batch:
+                outcome = matched.get(planned.row)
+                if outcome is None:
+                    continue  # may or may not be registered: it stays pending
+                self._record(outcome)
+        elif isinstance(error, Ambiguous):
+            log.warning("a batch of %d may have been processed: %s", len(batch), error)
+        elif isinstance(error, CredentialsRejected):
+            self.stop = self.stop or credentials_rejected()
+            self.restore(batch, NOT_SENT_STOPPED)
+        elif isinstance(error, RequestRefused):
+            self.stop = self.stop or request_refused(error)
+            self.restore(batch, NOT_SENT_STOPPED)
+        elif isinstance(error, NotProcessed):
+            log.warning("a batch of %d was not processed: %s", len(batch), error)
+            self.stop = self.stop or unreachable()
+            self.restore(batch, NOT_SENT_UNREACHABLE)
+        else:
+            raise error
+
+    def _record(self, outcome: Outcome) -> None:
+        report = self.reports[outcome.row]
+        report.result = outcome.result
+        report.interview_url = outcome.interview_url
+        report.profile_interview_id = outcome.profile_interview_id
+        self.outbox[outcome.row] = outcome.cells()
 
 
-def _row_json(planned: PlannedRow, outcome: Outcome | None, dry_run: bool) -> dict[str, Any]:
-    entry: dict[str, Any] = {"row": planned.row, "email": planned.source.email}
-    if outcome is not None:
-        entry["result"] = outcome.result
-        if outcome.interview_url:
-            entry["interview_url"] = outcome.interview_url
-        if outcome.profile_interview_id:
-            entry["profile_interview_id"] = outcome.profile_interview_id
-    elif planned.action is Action.SEND and not dry_run:
-        entry["result"] = NOT_SENT_RESULT
-    else:
-        entry["result"] = planned.result
-        if planned.source.interview_url and planned.action is Action.REGISTERED:
-            entry["interview_url"] = planned.source.interview_url
-    return entry
+def credentials_rejected() -> InviteError:
+    return UpstreamError(
+        "JobMojito rejected the function's credentials (the API token is expired or "
+        "revoked): ask the engineer who deployed the function to update the "
+        "JOBMOJITO_API_TOKEN secret in Google Cloud Secret Manager.",
+        code="jobmojito_credentials_rejected",
+    )
 
 
-def _summary(rows: Sequence[dict[str, Any]], plan: Plan, sent: int) -> dict[str, int]:
-    results = [str(r["result"]) for r in rows]
+def request_refused(refused: RequestRefused) -> InviteError:
+    field_name = f" (field {refused.name})" if refused.name else ""
+    return InviteError(
+        f"JobMojito refused the request: {refused.error}{field_name}; check the interview ID "
+        "in Settings.",
+        code="jobmojito_rejected_request",
+        status=422,
+    )
+
+
+def unreachable() -> InviteError:
+    return UpstreamError(
+        "JobMojito could not be reached; nothing more was sent. Wait a few minutes and run the "
+        "menu again.",
+        code="jobmojito_unreachable",
+    )
+
+
+def _initial_reports(plan: Plan) -> tuple[dict[int, RowReport], dict[int, dict[str, str]]]:
+    reports: dict[int, RowReport] = {}
+    outbox: dict[int, dict[str, str]] = {}
+    for planned in plan.rows:
+        report = RowReport(planned, planned.result, planned.row)
+        if planned.action is Action.REGISTERED:
+            report.interview_url = planned.source.interview_url or None
+        elif planned.action is Action.SEND:
+            report.result = NOT_SENT_STOPPED
+        if planned.action in (Action.ERROR, Action.DUPLICATE):
+            outbox[planned.row] = {"result": planned.result}
+        reports[planned.row] = report
+    return reports, outbox
+
+
+def _summary(state_rows: Sequence[RowReport], plan: Plan, sent: int, marker: str) -> dict[str, int]:
+    results = [r.result for r in state_rows]
     return {
-        "selected": len(rows),
+        "selected": len(results),
         "sent": sent,
         "ok": sum(1 for r in results if r == "ok"),
         "errors": sum(1 for r in results if r.startswith("Error")),
         "skipped": plan.count(Action.DUPLICATE, Action.REGISTERED, Action.PENDING),
+        "pending": sum(1 for r in results if r == marker),
         "not_sent": sum(1 for r in results if r.startswith("Not sent")),
     }
 
 
 def _answer(
-    plan: Plan, layout: Layout, outcomes: dict[int, Outcome], sent: int, dry_run: bool
-) -> dict[str, Any]:
-    rows = [_row_json(p, outcomes.get(p.row), dry_run) for p in plan.rows]
-    if not dry_run:
-        for entry in rows:
-            entry["written"] = True
+    reports: Sequence[RowReport], plan: Plan, layout: Layout, sent: int, marker: str,
+    *, dry_run: bool, remaining: list[str],
+) -> dict[str, Any]:  # fmt: skip
     return {
-        "summary": _summary(rows, plan, sent),
-        "rows": rows,
+        "summary": _summary(reports, plan, sent, marker),
+        "rows": [r.to_json(dry_run) for r in reports],
         "columns": layout.letters(),
-        "remaining": [],
+        "remaining": remaining,
         "dry_run": dry_run,
     }
 
 
-def _cells_to_write(
-    plan: Plan, outcomes: dict[int, Outcome], *, planned: bool
-) -> dict[int, dict[str, str]]:
-    """Output cells per row: JobMojito's outcomes, and (when `planned`) the planned refusals."""
-    cells: dict[int, dict[str, str]] = {}
-    for planned_row in plan.rows:
-        if planned_row.row in outcomes:
-            cells[planned_row.row] = outcomes[planned_row.row].cells()
-        elif planned and planned_row.action in (Action.ERROR, Action.DUPLICATE):
-            cells[planned_row.row] = {"result": planned_row.result}
-    return cells
-
-
-def _run_failure(state: _RunState, plan: Plan) -> InviteError | None:
-    """The error that ends a run JobMojito refused or never answered, if it did."""
-    if state.credentials_rejected:
-        return UpstreamError(
-            "JobMojito rejected the function's credentials (the API token is expired or "
-            "revoked): ask the engineer who deployed the function to update the "
-            "JOBMOJITO_API_TOKEN secret in Google Cloud Secret Manager.",
-            code="jobmojito_credentials_rejected",
-        )
-    if state.refused is not None:
-        field_name = f" (field {state.refused.name})" if state.refused.name else ""
-        return InviteError(
-            f"JobMojito refused the request: {state.refused.error}{field_name}; check the "
-            "interview ID in Settings.",
-            code="jobmojito_rejected_request",
-            status=422,
-        )
-    if plan.to_send and not state.sent_rows:
-        return UpstreamError(
-            "JobMojito could not be reached; nothing was sent. Wait a few minutes and run the "
-            "menu again.",
-            code="jobmojito_unreachable",
-        )
-    return None
-
-
-def write_back(
-    sheets: SheetsGateway, tab: Tab, layout: Layout, cells: dict[int, dict[str, str]]
-) -> None:
-    """Grow the grid if the output columns fall outside it, then one batched RAW write."""
-    if not cells:
-        return
-    if layout.new_headers:
-        cells = {**cells, layout.header_row: header_cells(layout)}
-    if layout.width_needed > tab.column_count:
-        sheets.append_columns(tab, layout.width_needed - tab.column_count)
-    sheets.write(value_ranges(tab.title, layout, cells))
+def _send(
+    client: JobMojitoClient, request: InviteRequest, batch: Sequence[PlannedRow]
+) -> list[object]:
+    users = [UserPayload(p.source.name, p.source.email, p.source.external_id) for p in batch]
+    return client.register(request.interview_id, request.type, request.hide_menu, users)
 
 
 def run(
-    request: InviteRequest, settings: Settings, sheets: SheetsGateway, client: JobMojitoClient
+    request: InviteRequest,
+    settings: Settings,
+    sheets: SheetsGateway,
+    client: JobMojitoClient,
+    *,
+    started: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
     """The whole run for one request; returns the 200 answer or raises an InviteError."""
+    started = clock() if started is None else started
     tab = find_tab(sheets.tabs(), request)
     layout, plan = read_selection(sheets, tab, request, settings.max_rows)
     if request.dry_run:
-        return _answer(plan, layout, {}, len(plan.to_send), dry_run=True)
-    state = register_all(client, request, plan, settings)
-    failure = _run_failure(state, plan)
-    # A run that failed writes only what JobMojito answered (those credits are spent); the
-    # planned errors and duplicates wait for a run that goes through, so rows never sent
-    # stay exactly as they were.
-    write_back(sheets, tab, layout, _cells_to_write(plan, state.outcomes, planned=failure is None))
-    if failure is not None:
-        raise failure
-    return _answer(plan, layout, state.outcomes, len(state.sent_rows), dry_run=False)
+        reports = [RowReport(p, p.result, p.row) for p in plan.rows]
+        for report in reports:
+            if report.planned.action is Action.REGISTERED:
+                report.interview_url = report.planned.source.interview_url or None
+        return _answer(reports, plan, layout, len(plan.to_send), "", dry_run=True, remaining=[])
+
+    marker = pending_marker(secrets.token_hex(3), datetime.now(UTC))
+    state = Run(request, settings, plan, layout, SheetWriter(sheets, tab, layout), marker)
+    state.reports, refusals = _initial_reports(plan)
+    queue = deque(batches(plan.to_send, settings.batch_size))
+    in_flight: dict[Future[list[object]], list[PlannedRow]] = {}
+
+    with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
+        while True:
+            for future in [f for f in in_flight if f.done()]:
+                state.settle(in_flight.pop(future), future)
+            now = clock()
+            in_time = now - started < settings.time_budget
+            may_start = queue and in_time and state.stop is None and state.sheets_error is None
+            due = now - state.last_flush >= settings.write_interval
+            if may_start and due and len(in_flight) < settings.concurrency:
+                wave = [
+                    queue.popleft() for _ in range(settings.concurrency - len(in_flight)) if queue
+                ]
+                for batch in wave:
+                    for planned in batch:
+                        state.outbox[planned.row] = {"result": marker}
+                        state.reports[planned.row].result = marker
+                marked = state.flush(now)
+                unmarked = NOT_SENT_SHEETS if state.sheets_error else NOT_SENT_MOVED
+                for batch in wave:
+                    for planned in batch:
+                        if planned.row not in marked:
+                            # Never sent, so its marker must never be written later.
+                            state.outbox.pop(planned.row, None)
+                            state.reports[planned.row].result = unmarked
+                    sendable = [p for p in batch if p.row in marked]
+                    if sendable:
+                        state.sent.update(p.row for p in sendable)
+                        in_flight[pool.submit(_send, client, request, sendable)] = sendable
+            elif state.outbox and due:
+                state.flush(now)
+            if not in_flight and (not queue or not in_time or state.stop or state.sheets_error):
+                break
+            wait_for = max(0.02, settings.write_interval - (clock() - state.last_flush))
+            wait(list(in_flight), timeout=wait_for, return_when=FIRST_COMPLETED)
+    stop = state.stop
+    fails = stop is not None and (stop.code != "jobmojito_unreachable" or not state.answered)
+    if not fails:
+        # The planned refusals (bad rows, duplicates) are written once the run went through;
+        # a run that fails leaves every row it did not send exactly as it was.
+        state.outbox = {**refusals, **state.outbox}
+    state.flush(clock())
+
+    unsent = [p.row for batch in queue for p in batch]
+    remaining: list[str] = []
+    if unsent and state.stop is None and state.sheets_error is None:
+        remaining = rows_as_ranges(unsent)
+        for row in unsent:
+            state.reports[row].result = NOT_SENT_YET
+    elif unsent and state.stop is not None and state.stop.code == "jobmojito_unreachable":
+        for row in unsent:
+            state.reports[row].result = NOT_SENT_UNREACHABLE
+    reports = [state.reports[p.row] for p in plan.rows]
+    answer = _answer(
+        reports, plan, layout, len(state.sent), marker, dry_run=False, remaining=remaining
+    )
+
+    if stop is not None and fails:
+        stop.extra = answer
+        raise stop
+    if state.sheets_error is not None and not state.sent:
+        raise state.sheets_error
+    return answer

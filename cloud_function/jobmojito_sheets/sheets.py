@@ -64,7 +64,7 @@ def _transient(error: BaseException) -> bool:
     return _status(error) in RETRYABLE_STATUSES
 
 
-_backoff = wait_exponential_jitter(initial=0.5, max=4.0, jitter=0.5)
+_backoff = wait_exponential_jitter(multiplier=0.5, max=4.0, jitter=0.5)
 
 
 def _wait(state: RetryCallState) -> float:

@@ -193,7 +193,7 @@ def test_credentials_rejected_mid_run_stops_and_keeps_what_was_registered(
         assert after[row - 1] == before[row - 1], f"row {row} was marked"
 
 
-def test_unknown_interview_is_422_naming_interview_id_and_writes_nothing(
+def test_unknown_interview_is_422_naming_interview_id_and_restores_every_row(
     function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
 ) -> None:
     sheet = new_sheet()
@@ -202,5 +202,9 @@ def test_unknown_interview_is_422_naming_interview_id_and_writes_nothing(
     message = error_message(response, 422, "jobmojito_rejected_request")
     assert "interview_id" in message
     assert world.jobmojito.credits == []
-    assert sheet.values() == before
-    assert sheet.requests("values.batchUpdate") == 0
+    after = sheet.values()
+    # The rows were marked pending before the batch went out (write ahead); a 422 proves
+    # JobMojito processed nothing, so each row holds exactly what it held before.
+    assert after[1:] == before[1:]
+    # The only lasting change is the missing output column's header.
+    assert after[0] == [*before[0], "profile_interview_id"]

@@ -277,16 +277,17 @@ def test_link_that_looks_like_a_formula_lands_as_text(
 # --- Sheets calls per run ------------------------------------------------------------------
 
 
-def test_one_run_reads_twice_and_writes_once(
+def test_one_run_reads_twice_then_one_locating_read_per_write(
     function: FunctionProcess, new_sheet: NewSheet
 ) -> None:
     sheet = new_sheet()
     ok(sheet.call(function, ["A2:B4", "A6:B13"]))
     assert sheet.requests("spreadsheets.get") == 1
-    assert sheet.requests("values.batchGet") == 1
-    # One batched write per run today. The faults issue changes this to progressive writes
-    # (one per JobMojito batch); update this count then.
-    assert sheet.requests("values.batchUpdate") == 1
+    writes = sheet.requests("values.batchUpdate")
+    # One batch: its pending markers are written before it is sent, its results after.
+    assert writes == 2
+    # The tab's rows are read once; each write is preceded by one read of the email column.
+    assert sheet.requests("values.batchGet") == 1 + writes
 
 
 def test_sheets_are_opened_with_the_callers_own_access_token(
@@ -308,3 +309,13 @@ def test_sheets_are_opened_with_the_callers_own_access_token(
     ]
     assert statuses == [403, 200]
     assert cell(sheet, "F2") == "ok"
+
+
+def test_a_wide_title_row_above_the_header_does_not_push_the_output_columns(
+    function: FunctionProcess, new_sheet: NewSheet
+) -> None:
+    title = ["Spring hiring", "", "", "", "", "updated 2026-11-01"]
+    sheet = new_sheet([title, [], ["Name", "Email"], ["Ada Lovelace", "ada@example.com"]])
+    answer = ok(sheet.call(function, ["A4"]))
+    assert answer["columns"] == {"interview_url": "C", "result": "D", "profile_interview_id": "E"}
+    assert cell(sheet, "D4") == "ok"

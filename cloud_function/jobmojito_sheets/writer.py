@@ -1,0 +1,77 @@
+"""Progressive, located writes: each flush is one read of the email column and one RAW write."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from jobmojito_sheets.errors import InviteError
+from jobmojito_sheets.layout import Layout, column_letter
+from jobmojito_sheets.locate import header_still_matches, locate_rows
+from jobmojito_sheets.results import header_cells, value_ranges
+from jobmojito_sheets.sheets import SheetsGateway, Tab
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Flushed:
+    """What one flush did: where each row was written, which were not, and why."""
+
+    written: dict[int, int] = field(default_factory=dict)
+    not_written: set[int] = field(default_factory=set)
+    error: InviteError | None = None
+
+
+class SheetWriter:
+    """Writes output cells for rows known by their number at read time and their email."""
+
+    def __init__(self, sheets: SheetsGateway, tab: Tab, layout: Layout) -> None:
+        self._sheets = sheets
+        self._tab = tab
+        self._layout = layout
+        self._headers_written = not layout.new_headers
+        self._grid_wide_enough = layout.width_needed <= tab.column_count
+        self.writes = 0
+
+    def flush(self, cells: Mapping[int, Mapping[str, str]], emails: Mapping[int, str]) -> Flushed:
+        """Re-read the header row and email column, then write each row where its email is."""
+        if not cells:
+            return Flushed()
+        layout = self._layout
+        header = layout.header_row
+        letter = column_letter(layout.email)
+        try:
+            header_row, email_column = self._sheets.read(
+                self._tab, [f"{header}:{header}", f"{letter}:{letter}"]
+            )
+        except InviteError as error:
+            return Flushed(not_written=set(cells), error=error)
+        if not header_still_matches(
+            layout, header_row[0] if header_row else [], self._headers_written
+        ):
+            log.warning("the header row changed during the run; nothing more is written")
+            return Flushed(not_written=set(cells))
+        located = locate_rows({row: emails[row] for row in cells}, email_column, header)
+        targets: dict[int, Mapping[str, str]] = {}
+        flushed = Flushed()
+        for row, values in cells.items():
+            at = located[row]
+            if at is None or at in targets:
+                flushed.not_written.add(row)
+            else:
+                targets[at] = values
+                flushed.written[row] = at
+        if not self._headers_written:
+            targets[header] = header_cells(layout)
+        try:
+            if not self._grid_wide_enough:
+                self._sheets.append_columns(self._tab, layout.width_needed - self._tab.column_count)
+                self._grid_wide_enough = True
+            self._sheets.write(value_ranges(self._tab.title, layout, targets))
+        except InviteError as error:
+            return Flushed(not_written=set(cells), error=error)
+        self._headers_written = True
+        self.writes += 1
+        return flushed
