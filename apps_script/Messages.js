@@ -143,7 +143,7 @@ function classifyResult(result) {
   if (result === 'Skipped: already registered') return { kind: 'registered', detail: '' };
   if (/^Skipped: duplicate of row/.test(result)) return { kind: 'duplicate', detail: '' };
   if (/^Skipped: pending from an interrupted run/.test(result)) return { kind: 'interrupted', detail: '' };
-  if (result === 'Error: invalid email address') return { kind: 'invalid_email', detail: '' };
+  if (/^Error: invalid email address/.test(result)) return { kind: 'invalid_email', detail: '' };
   if (/^Error:/.test(result)) return { kind: 'error', detail: result.replace(/^Error:\s*/, '').replace(/\.$/, '') };
   if (/^Pending/.test(result)) return { kind: 'pending', detail: '' };
   return { kind: 'other', detail: result };
@@ -257,7 +257,7 @@ function previewText(rows, hiddenCount) {
 /**
  * The closing summary of a real run.
  * @param {string} type "url" or "invitation"
- * @param {{summary: {ok: number, errors: number, skipped: number, pending: number}, error: string,
+ * @param {{summary: {ok: number, errors: number, skipped: number, pending: number, not_sent?: number}, error: string,
  *     stopped: boolean, done: number, total: number, emailChanged: number}} outcome the outcome of the run
  * @return {string} the text
  */
@@ -282,6 +282,11 @@ function summaryText(type, outcome) {
   if (s.pending) {
     sentences.push(
       countOf(s.pending, 'row') + (s.pending === 1 ? ' is' : ' are') + ' pending: check in JobMojito before running again.',
+    );
+  }
+  if (s.not_sent) {
+    sentences.push(
+      countOf(s.not_sent, 'row') + (s.not_sent === 1 ? ' was' : ' were') + ' not sent because Google Sheets could not be written: run it again on the same selection.',
     );
   }
   if (outcome.emailChanged) {

@@ -139,8 +139,9 @@ function prepareJob(type, startedAt) {
  *     from prepareJob
  * @param {{dryRun: boolean, force: boolean, onChunk?: (progress: {done: number, total: number}) => void}} options
  * @return {{rows: Object[], summary: {selected: number, sent: number, ok: number, errors: number, skipped: number,
- *     pending: number}, done: number, total: number, stopped: boolean, error: string, emailChanged: number}}
- *     the answers' rows and summed summaries, progress, and why it ended early if it did
+ *     pending: number, not_sent?: number}, done: number, total: number, stopped: boolean, error: string,
+ *     emailChanged: number}} the answers' rows, their summaries summed field by field (also counts the function
+ *     adds beyond the contract, such as not_sent), progress, and why it ended early if it did
  */
 function processRows(job, options) {
   const outcome = {
@@ -183,8 +184,8 @@ function processRows(job, options) {
       break;
     }
     outcome.rows = outcome.rows.concat(data.rows);
-    for (const key of Object.keys(outcome.summary)) {
-      outcome.summary[key] += Number(data.summary[key]) || 0;
+    for (const key of Object.keys(data.summary)) {
+      outcome.summary[key] = (outcome.summary[key] || 0) + (Number(data.summary[key]) || 0);
     }
     if (!options.dryRun) {
       outcome.emailChanged += writeRowsNotWritten(job.sheet, data.rows, data.columns);

@@ -2,13 +2,13 @@
  * Turns the recruiter's selection into the rows to send.
  *
  * Decisions (the function side relies on them):
- * - Row 1 is the header row; the script never sends it.
+ * - Row 1 is never a candidate row (the function finds the header row in the top rows); the script never sends it.
  * - Rows are sent as whole-row A1 ranges "N:M" (a single row is "N:N"), consecutive rows merged.
  * - Rows hidden by a filter are left out of the request; the ranges are split around them.
  * - A selection reaching past the last row with data (e.g. a whole column) stops at that row.
  */
 
-/** Sheet row number of the header row. */
+/** Sheet row number of the first header row: never a candidate row. */
 const HEADER_ROW = 1;
 
 /**

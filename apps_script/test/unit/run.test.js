@@ -57,7 +57,7 @@ test('Generate interview links sends type "url" and says links', () => {
 test('the confirmation groups skip reasons and errors from the dry run', () => {
   const results = {
     3: 'Skipped: already registered', 4: 'Skipped: already registered', 5: 'Skipped: already registered',
-    6: 'Error: invalid email address', 7: 'Skipped: duplicate of row 2', 8: 'Error: name is empty',
+    6: 'Error: invalid email address (The domain name example.invalid does not exist.)', 7: 'Skipped: duplicate of row 2', 8: 'Error: name is empty',
     9: 'Skipped: pending from an interrupted run: check in JobMojito, then use force',
   };
   const env = setup({ functionOptions: { result: (row, body) => results[row] || (body.dry_run ? 'Would send' : 'ok') } });
@@ -342,5 +342,15 @@ test('the summary counts errors, skipped and pending rows', () => {
     env.ui.alerts.at(-1).prompt,
     'Done: 1 email invitation sent. 1 row has an error. 1 row was skipped. 1 row is pending: check in JobMojito ' +
       'before running again. The result column tells what happened to each row.',
+  );
+});
+
+test('the summary mentions rows not sent because the Sheet could not be written (not_sent)', () => {
+  const { context } = setup();
+  const outcome = { summary: { ok: 2, errors: 0, skipped: 0, pending: 0, not_sent: 3 }, error: '', stopped: false, done: 5, total: 5, emailChanged: 0 };
+  assert.equal(
+    context.summaryText('url', outcome),
+    'Done: 2 interview links created. 3 rows were not sent because Google Sheets could not be written: run it again ' +
+      'on the same selection. The result column tells what happened to each row.',
   );
 });
