@@ -448,22 +448,4 @@ function loadScript(options = {}) {
   return { context, spreadsheet, ui, documentProperties, lock, fetches, logs, clock };
 }
 
-/** Evaluates an expression (e.g. a top-level const of the script) in the script's context. */
-function scriptValue(env, expression) {
-  return vm.runInContext(expression, env.context);
-}
-
-module.exports = {
-  SCRIPT_DIR,
-  SCRIPT_FILES,
-  Button,
-  ButtonSet,
-  FakeSheet,
-  FakeSpreadsheet,
-  MemoryGrid,
-  columnToLetter,
-  letterToColumn,
-  parseA1,
-  loadScript,
-  scriptValue,
-};
+module.exports = { Button, FakeSheet, FakeSpreadsheet, columnToLetter, loadScript };
