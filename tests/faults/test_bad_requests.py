@@ -1,0 +1,279 @@
+"""Bad requests get a clear 4xx and change nothing; odd cell content is not a bad request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.world import (
+    RECRUITER_TOKEN,
+    TAB,
+    TAB_GID,
+    FunctionProcess,
+    Sandbox,
+    invite,
+)
+from tests.integration import conftest as integration
+from tests.integration.conftest import SheetUnderTest
+
+# The integration suite's fixtures (bound by assignment, so parameters may share their names).
+world = integration.world
+function = integration.function
+new_sheet = integration.new_sheet
+
+NewSheet = Callable[..., SheetUnderTest]
+
+
+def _error(response: httpx.Response, status: int, code: str) -> str:
+    assert response.status_code == status, response.text[:2000]
+    body = response.json()
+    assert set(body) >= {"error"}
+    assert body["error"]["code"] == code, body
+    message: str = body["error"]["message"]
+    assert message and "Traceback" not in message and "Traceback" not in response.text
+    return message
+
+
+def _post_raw(function: FunctionProcess, world: Sandbox, content: bytes) -> httpx.Response:
+    headers = {
+        "Authorization": f"Bearer {world.id_token()}",
+        "X-Sheets-Access-Token": RECRUITER_TOKEN,
+        "Content-Type": "application/json",
+    }
+    return httpx.post(function.url, content=content, headers=headers, timeout=60.0)
+
+
+@pytest.fixture
+def sheet(new_sheet: NewSheet, world: Sandbox) -> Iterator[SheetUnderTest]:
+    """A fresh demo sheet; after the test, it must be exactly as it was and never sent."""
+    made = new_sheet()
+    before = made.values()
+    yield made
+    assert made.values() == before
+    assert world.jobmojito.calls == []
+    assert made.requests("values.batchUpdate") == 0
+    assert made.requests("spreadsheets.batchUpdate") == 0
+
+
+# -- bodies ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"{nope", id="not-json"),
+        pytest.param(b"", id="empty"),
+        pytest.param(b"\xff\xfe\x00garbage", id="not-utf8"),
+        pytest.param(b"[]", id="json-array"),
+        pytest.param(b'["spreadsheet_id", "ranges"]', id="json-array-of-names"),
+        pytest.param(b'"a string"', id="json-string"),
+        pytest.param(b"null", id="json-null"),
+        pytest.param(b'{"a":' * 50_000 + b"1" + b"}" * 50_000, id="deep-objects"),
+        pytest.param(b"[" * 100_000, id="deep-arrays"),
+    ],
+)
+def test_body_that_is_not_a_json_object_is_400(
+    function: FunctionProcess,
+    world: Sandbox,
+    sheet: SheetUnderTest,
+    content: bytes,
+) -> None:
+    message = _error(_post_raw(function, world, content), 400, "invalid_request")
+    assert "JSON object" in message
+
+
+def test_body_over_1_mb_is_413(
+    function: FunctionProcess,
+    world: Sandbox,
+    sheet: SheetUnderTest,
+) -> None:
+    body = sheet.body(["A2"], padding="x" * 1_100_000)
+    response = _post_raw(function, world, json.dumps(body).encode())
+    assert "1 MB" in _error(response, 413, "body_too_large")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("sheet_id", "0"),
+        ("sheet_id", -1),
+        ("sheet_id", 1.5),
+        ("ranges", "A2"),
+        ("ranges", []),
+        ("ranges", [2]),
+        ("type", "email"),
+        ("hide_menu", "yes"),
+        ("dry_run", "false"),
+        ("force", 1),
+        ("spreadsheet_id", 42),
+        ("spreadsheet_id", ""),
+        ("interview_id", None),
+        ("spreadsheet_id", "1" * 10_000),
+        ("interview_id", "i" * 10_000),
+        ("ranges", ["A" * 10_000]),
+        ("ranges", ["A2", "B" * 10_000]),
+    ],
+    ids=lambda v: repr(v)[:20],
+)
+def test_field_of_the_wrong_type_or_size_is_400_naming_it(
+    function: FunctionProcess,
+    world: Sandbox,
+    sheet: SheetUnderTest,
+    field: str,
+    value: Any,
+) -> None:
+    body = {**sheet.body(["A2"]), field: value}
+    response = invite(function.url, body, id_token=world.id_token())
+    message = _error(response, 400, "invalid_request")
+    assert f"'{field}'" in message
+    assert len(message) < 300  # the oversized value is not echoed back
+
+
+def test_overlong_tab_title_is_400_naming_it(
+    function: FunctionProcess,
+    world: Sandbox,
+    sheet: SheetUnderTest,
+) -> None:
+    body = sheet.body(["A2"], sheet="T" * 10_000)
+    del body["sheet_id"]
+    message = _error(invite(function.url, body, id_token=world.id_token()), 400, "invalid_request")
+    assert "'sheet'" in message and len(message) < 300
+
+
+def test_a_hundred_thousand_ranges_are_refused(
+    function: FunctionProcess,
+    sheet: SheetUnderTest,
+) -> None:
+    response = sheet.call(function, ["A2"] * 100_000)
+    assert response.status_code in (400, 413), response.text[:2000]
+    message = _error(response, response.status_code, response.json()["error"]["code"])
+    if response.status_code == 400:
+        assert "'ranges'" in message
+
+
+def test_unknown_fields_are_ignored(
+    function: FunctionProcess,
+    sheet: SheetUnderTest,
+) -> None:
+    response = sheet.call(function, ["A2:B4"], dry_run=True, colour="blue", extra={"x": [1]})
+    assert response.status_code == 200, response.text
+    assert [r["row"] for r in response.json()["rows"]] == [2, 3, 4]
+
+
+# -- selections and tabs ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad_range",
+    ["A", "Sheet1!A1:B2", "A1:B2:C3", "💥", "A0", "A2:B999999", "A2:ZZ3", "14:14"],
+)
+def test_range_that_does_not_parse_or_leaves_the_grid_is_400(
+    function: FunctionProcess,
+    sheet: SheetUnderTest,
+    bad_range: str,
+) -> None:
+    message = _error(sheet.call(function, ["A2", bad_range]), 400, "invalid_range")
+    assert repr(bad_range) in message or bad_range in message
+
+
+def test_tab_without_an_email_header_is_400(
+    function: FunctionProcess,
+    new_sheet: NewSheet,
+    world: Sandbox,
+) -> None:
+    sheet = new_sheet([["Name", "Phone"], ["Ann Lee", "555-0100"], ["Bob Roe", "555-0101"]])
+    before = sheet.values()
+    message = _error(sheet.call(function, ["A2:B3"]), 400, "no_email_column")
+    assert "Email" in message
+    assert sheet.values() == before
+    assert world.jobmojito.calls == []
+    assert sheet.requests("values.batchUpdate") == 0
+
+
+def test_tens_of_thousands_of_rows_is_413(
+    function: FunctionProcess,
+    world: Sandbox,
+) -> None:
+    world.jobmojito.reset()
+    spreadsheet_id = "1FaultsBigTab"
+    rows = [["Name", "Email"]] + [[f"Person {i}", f"p{i}@example.com"] for i in range(2, 200)]
+    world.sheets.add_spreadsheet(spreadsheet_id, tokens=[RECRUITER_TOKEN])
+    world.sheets.add_sheet(spreadsheet_id, TAB, sheet_id=TAB_GID, rows=rows, row_count=60_000)
+    sheet = SheetUnderTest(world, spreadsheet_id)
+    before = sheet.values()
+    message = _error(sheet.call(function, ["2:60000"]), 413, "too_many_rows")
+    assert "5000" in message and "select fewer" in message
+    assert sheet.values() == before
+    assert world.jobmojito.calls == []
+    assert sheet.requests("values.batchUpdate") == 0
+    assert sheet.requests("values.batchGet") == 0  # refused before reading 60,000 rows
+
+
+# -- the Sheets access token -----------------------------------------------------------------
+
+
+def test_access_token_google_does_not_accept_is_401(
+    function: FunctionProcess,
+    world: Sandbox,
+    sheet: SheetUnderTest,
+) -> None:
+    body = sheet.body(["A2:B13"])
+    response = invite(function.url, body, id_token=world.id_token(), access_token="ya29.unknown")
+    message = _error(response, 401, "sheets_token_rejected")
+    assert "ya29.unknown" not in response.text
+    assert "reload" in message
+
+
+@pytest.mark.parametrize("access_token", [None, "", "t" * 5000])
+def test_missing_or_absurd_access_token_is_401(
+    function: FunctionProcess,
+    world: Sandbox,
+    sheet: SheetUnderTest,
+    access_token: str | None,
+) -> None:
+    body = sheet.body(["A2:B13"])
+    response = invite(function.url, body, id_token=world.id_token(), access_token=access_token)
+    _error(response, 401, "sheets_token_rejected")
+
+
+# -- odd cell content is not a bad request ---------------------------------------------------
+
+ODD_ROWS = [
+    ["Name", "Email"],
+    ["Ann\x07 Lee", "ann@example.com"],
+    ["L" * 5000, "long.name@example.com"],
+    ["مريم الحسن", "maryam@example.com"],
+    ["👩\u200d💻 Zed\u200dJoiner", "zwj@example.com"],
+    ["Bob Roe", "bob@@example.com"],
+    ["  Carl Spaces\t ", "  carl@example.com "],
+    ["Tab\tIn Middle", "tab@example.com"],
+]
+
+
+def test_odd_cells_are_handled_row_by_row(
+    function: FunctionProcess,
+    new_sheet: NewSheet,
+    world: Sandbox,
+) -> None:
+    sheet = new_sheet([list(row) for row in ODD_ROWS])
+    response = sheet.call(function, ["A2:B8"])
+    assert response.status_code == 200, response.text[:2000]
+    results = {r["row"]: r["result"] for r in response.json()["rows"]}
+    assert results[6].startswith("Error: invalid email address"), results[6]
+    assert {row: result for row, result in results.items() if row != 6} == {
+        row: "ok" for row in (2, 3, 4, 5, 7, 8)
+    }
+    assert len(world.jobmojito.calls) == 1
+    users = world.jobmojito.calls[-1].json["users"]
+    sent = [(u["name"], u["email"]) for u in users]
+    assert sent == [
+        (name.strip(), email.strip()) for name, email in ODD_ROWS[1:] if email != "bob@@example.com"
+    ]
+    values = sheet.values()
+    assert any(cell.startswith("Error: invalid email address") for cell in values[5])
+    # The candidates' own cells are untouched.
+    assert [row[:2] for row in values] == [row[:2] for row in ODD_ROWS]
