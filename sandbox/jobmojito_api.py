@@ -360,6 +360,9 @@ class JobMojitoStandIn:
         self.latency = latency
         self.public_base = public_base.rstrip("/")
         self.calls: list[RecordedCall] = []
+        # Called with the call's number (1, 2, …) after a call is processed, before it is
+        # answered: lets a test act "while JobMojito is working" (e.g. sort the sheet).
+        self.on_processed: Callable[[int], None] | None = None
         self.credits: list[Credit] = []
         self.emails_sent: list[str] = []
         self._faults: list[list[Any]] = []
@@ -385,6 +388,11 @@ class JobMojitoStandIn:
         with self._lock:
             return Counter(credit.email for credit in self.credits)
 
+    def clear_faults(self) -> None:
+        """Drop the faults not yet consumed; keep the calls and credits recorded so far."""
+        with self._lock:
+            self._faults.clear()
+
     def reset(self) -> None:
         """Forget calls, credits, emails, profiles and pending faults; keep the configuration."""
         with self._lock:
@@ -407,6 +415,8 @@ class JobMojitoStandIn:
         endpoint = _endpoint(request.path)
         fault = self._next_fault() if endpoint is not None else None
         outcome = self._answer(request, endpoint, fault)
+        if self.on_processed is not None and endpoint is not None:
+            self.on_processed(len(self.calls) + 1)
         dropped = fault is not None and fault.kind is FaultKind.DROP_AFTER_PROCESSING
         self._record(
             request, endpoint, None if dropped else outcome.status, fault,

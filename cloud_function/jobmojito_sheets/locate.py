@@ -13,10 +13,6 @@ from collections.abc import Mapping, Sequence
 from jobmojito_sheets.layout import Layout, normalise_header
 
 
-def _key(email: str) -> str:
-    return email.strip().lower()
-
-
 def header_still_matches(layout: Layout, header_cells: Sequence[str], created: bool) -> bool:
     """Whether the header row still has the email and output columns where the run put them.
 
@@ -38,32 +34,43 @@ def header_still_matches(layout: Layout, header_cells: Sequence[str], created: b
     return True
 
 
-def locate_rows(
-    expected: Mapping[int, str], email_column: Sequence[Sequence[str]], header_row: int
-) -> dict[int, int | None]:
-    """Where each row (by its number at read time) stands now, judged by its email.
+def _column(cells: Sequence[Sequence[str]]) -> dict[int, str]:
+    return {n: str(c[0]).strip() if c else "" for n, c in enumerate(cells, start=1)}
 
-    `email_column` is the email column from row 1 down, as the Sheets API returns it (one
-    list per row, empty for a blank cell). A row whose email is no longer where it was and
-    does not appear exactly once below the header maps to None; a row read without an email
-    is found only where it was, if its email cell is still empty.
+
+def locate_rows(
+    expected: Mapping[int, tuple[str, str]],
+    email_column: Sequence[Sequence[str]],
+    result_column: Sequence[Sequence[str]],
+    header_row: int,
+) -> dict[int, int | None]:
+    """Where each row (by its number at read time) stands now.
+
+    `expected` gives each row's email and what its result cell holds now (what was read, or
+    the run's own pending marker once written). The columns are as the Sheets API returns
+    them, from row 1 down. A row stands where its email stands below the header; when the
+    email stands on several rows (a duplicate), only those whose result cell holds what this
+    row's does count. It stays where it was if that is one of them, moves if there is exactly
+    one, and otherwise maps to None.
+    A row read without an email is found only where it was, if its email cell is still empty.
     """
-    current = {
-        number: _key(cells[0]) if cells else ""
-        for number, cells in enumerate(email_column, start=1)
-    }
+    emails = {n: e.lower() for n, e in _column(email_column).items()}
+    results = _column(result_column)
     positions: dict[str, list[int]] = defaultdict(list)
-    for number, email in current.items():
+    for number, email in emails.items():
         if number > header_row and email:
             positions[email].append(number)
     located: dict[int, int | None] = {}
-    for row, email in expected.items():
-        key = _key(email)
-        if current.get(row, "") == key:
-            # Still where it was (a row with no email can only be found in its place).
+    for row, (email, result) in expected.items():
+        key = email.strip().lower()
+        if not key:
+            located[row] = row if emails.get(row, "") == "" else None
+            continue
+        places = positions.get(key, [])
+        if len(places) > 1:
+            places = [n for n in places if results.get(n, "") == result.strip()]
+        if row in places:
             located[row] = row
-        elif len(positions.get(key, [])) == 1:
-            located[row] = positions[key][0]
         else:
-            located[row] = None
+            located[row] = places[0] if len(places) == 1 else None
     return located

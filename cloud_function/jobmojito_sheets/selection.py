@@ -9,9 +9,13 @@ from gspread.utils import a1_range_to_grid_range
 
 from jobmojito_sheets.errors import BadRequest
 
-# A cell ("C15"), a whole column ("C") or a whole row ("15"), on each side of an optional ":".
-_SIDE = r"(?:[A-Z]{1,3}\d{1,7}|[A-Z]{1,3}|\d{1,7})"
-_A1 = re.compile(rf"^{_SIDE}(?::{_SIDE})?$")
+_CELL, _COLUMN, _ROW = r"[A-Z]{1,3}\d{1,7}", r"[A-Z]{1,3}", r"\d{1,7}"
+# A cell ("C15"), cells ("A2:B10"), columns ("A:B", "A2:B" open-ended) or rows ("4:7");
+# a row on one side and a column on the other ("2:B") is not A1 notation.
+_A1 = re.compile(
+    rf"^(?:{_CELL}|{_CELL}:{_CELL}|{_COLUMN}:{_COLUMN}|{_ROW}:{_ROW}"
+    rf"|{_CELL}:{_COLUMN}|{_COLUMN}:{_CELL})$"
+)
 
 
 def _bad_range(text: str, why: str) -> BadRequest:
@@ -30,7 +34,7 @@ def _ordered(start: int, end: int) -> tuple[int, int]:
 def rows_of_range(text: str, row_count: int, column_count: int) -> range:
     """Rows (1-based) that one A1 range touches, checked against the tab's grid."""
     a1 = text.strip().upper().replace("$", "")
-    if not _A1.match(a1) or (":" not in a1 and a1.isalpha()):
+    if not _A1.match(a1):
         raise _bad_range(text, "is not an A1 range such as A2:B10, C15 or 4:7")
     if re.search(r"(?<![0-9])0", a1):
         raise _bad_range(text, "names row 0; rows start at 1")

@@ -144,9 +144,12 @@ class Run:
     stop: InviteError | None = None
     sheets_error: InviteError | None = None
     last_flush: float = float("-inf")
+    result_cells: dict[int, str] = field(default_factory=dict)
 
-    def emails(self) -> dict[int, str]:
-        return {p.row: p.source.email for p in self.plan.rows}
+    def expected(self) -> dict[int, tuple[str, str]]:
+        """Each row's email and what its result cell holds, as far as this run knows."""
+        cells = self.result_cells
+        return {p.row: (p.source.email, cells.get(p.row, p.source.result)) for p in self.plan.rows}
 
     def flush(self, now: float) -> set[int]:
         """Write the outbox; returns the rows whose cells are now in the Sheet."""
@@ -154,7 +157,7 @@ class Run:
             return set()
         cells, self.outbox = self.outbox, {}
         self.last_flush = now
-        flushed = self.writer.flush(cells, self.emails())
+        flushed = self.writer.flush(cells, self.expected())
         if flushed.error is not None:
             log.warning("a Sheets write failed: %s", flushed.error.code)
             self.sheets_error = self.sheets_error or flushed.error
@@ -163,6 +166,8 @@ class Run:
         for row, at in flushed.written.items():
             self.reports[row].at = at
             self.reports[row].written = True
+            if "result" in cells[row]:
+                self.result_cells[row] = cells[row]["result"]
         for row in flushed.not_written:
             self.reports[row].written = False
         return set(flushed.written)

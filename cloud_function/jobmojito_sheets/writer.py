@@ -35,17 +35,23 @@ class SheetWriter:
         self._grid_wide_enough = layout.width_needed <= tab.column_count
         self.writes = 0
 
-    def flush(self, cells: Mapping[int, Mapping[str, str]], emails: Mapping[int, str]) -> Flushed:
-        """Re-read the header row and email column, then write each row where its email is."""
+    def flush(
+        self, cells: Mapping[int, Mapping[str, str]], expected: Mapping[int, tuple[str, str]]
+    ) -> Flushed:
+        """Re-read the header row, email and result columns (one read), then write each row
+        where it now stands; `expected` is each row's email and current result cell."""
         if not cells:
             return Flushed()
         layout = self._layout
         header = layout.header_row
-        letter = column_letter(layout.email)
+        email = column_letter(layout.email)
+        result = column_letter(layout.outputs["result"])
+        ranges = [f"{header}:{header}", f"{email}:{email}", f"{result}:{result}"]
         try:
-            header_row, email_column = self._sheets.read(
-                self._tab, [f"{header}:{header}", f"{letter}:{letter}"]
-            )
+            if not self._grid_wide_enough:  # the result column must exist to be read
+                self._sheets.append_columns(self._tab, layout.width_needed - self._tab.column_count)
+                self._grid_wide_enough = True
+            header_row, email_column, result_column = self._sheets.read(self._tab, ranges)
         except InviteError as error:
             return Flushed(not_written=set(cells), error=error)
         if not header_still_matches(
@@ -53,7 +59,9 @@ class SheetWriter:
         ):
             log.warning("the header row changed during the run; nothing more is written")
             return Flushed(not_written=set(cells))
-        located = locate_rows({row: emails[row] for row in cells}, email_column, header)
+        located = locate_rows(
+            {row: expected[row] for row in cells}, email_column, result_column, header
+        )
         targets: dict[int, Mapping[str, str]] = {}
         flushed = Flushed()
         for row, values in cells.items():
@@ -66,9 +74,6 @@ class SheetWriter:
         if not self._headers_written:
             targets[header] = header_cells(layout)
         try:
-            if not self._grid_wide_enough:
-                self._sheets.append_columns(self._tab, layout.width_needed - self._tab.column_count)
-                self._grid_wide_enough = True
             self._sheets.write(value_ranges(self._tab.title, layout, targets))
         except InviteError as error:
             return Flushed(not_written=set(cells), error=error)

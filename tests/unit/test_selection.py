@@ -113,3 +113,10 @@ def test_rows_as_ranges(rows: list[int], ranges: list[str]) -> None:
 def test_rows_as_ranges_round_trips_through_selected_rows() -> None:
     rows = [2, 3, 4, 9, 11, 12]
     assert selected_rows(rows_as_ranges(rows), ROWS, COLUMNS) == rows
+
+
+@pytest.mark.parametrize("text", ["2:B", "B:2", "B2:3", "3:B2", "15"])
+def test_a_row_against_a_column_is_not_a_range(text: str) -> None:
+    with pytest.raises(BadRequest) as caught:
+        rows_of_range(text, 13, 6)
+    assert caught.value.code == "invalid_range"
