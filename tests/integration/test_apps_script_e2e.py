@@ -1,0 +1,51 @@
+"""End to end: the Apps Script menu, run in Node, against the real function and the stand-ins.
+
+"Menu click -> function -> JobMojito stand-in -> Sheet" as one: the script's UrlFetchApp makes
+real HTTP calls to the function under functions-framework, and its SpreadsheetApp reads and
+writes the same Sheets stand-in the function uses. The Node side is apps_script/test/e2e.test.js.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from sandbox.world import INTERVIEW_ID, RECRUITER_TOKEN, TAB, FunctionProcess, Sandbox
+
+APPS_SCRIPT = Path(__file__).resolve().parents[2] / "apps_script"
+SPREADSHEET = "1AppsScriptEndToEnd"
+
+
+def test_menu_runs_300_rows_in_chunks_then_a_rerun_skips_what_is_done(
+    world: Sandbox, function: FunctionProcess
+) -> None:
+    npm = shutil.which("npm")
+    assert npm, "npm is needed for the Apps Script end-to-end test (Node 20 with npm)"
+    assert (APPS_SCRIPT / "node_modules").is_dir(), "run `make test` (it runs npm ci first)"
+    rows = [["Name", "Email", "Candidate ID"]] + [
+        [f"Candidate {i}", f"e2e.candidate{i}@example.com", f"E-{i:03d}"] for i in range(300)
+    ]
+    world.sheets.add_spreadsheet(SPREADSHEET, tokens=[RECRUITER_TOKEN])
+    world.sheets.add_sheet(SPREADSHEET, TAB, sheet_id=0, rows=rows)
+    world.jobmojito.reset()
+    env = {
+        **os.environ,
+        "E2E_FUNCTION_URL": function.url,
+        "E2E_SHEETS_API_URL": world.servers["sheets"].url,
+        "E2E_SPREADSHEET_ID": SPREADSHEET,
+        "E2E_SHEET_TITLE": TAB,
+        "E2E_ID_TOKEN": world.id_token(),
+        "E2E_ACCESS_TOKEN": RECRUITER_TOKEN,
+        "E2E_INTERVIEW_ID": INTERVIEW_ID,
+    }
+    done = subprocess.run(
+        [npm, "run", "--silent", "test:e2e"],
+        cwd=APPS_SCRIPT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "# fail 0" in done.stdout and "# pass 4" in done.stdout, done.stdout[-2000:]
+    # Every candidate got exactly one credit across the three menu runs.
+    credits = world.jobmojito.credits_by_email()
+    assert len(credits) == 300 and set(credits.values()) == {1}
