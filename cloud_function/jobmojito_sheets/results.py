@@ -11,7 +11,6 @@ from jobmojito_sheets.layout import Layout
 from jobmojito_sheets.plan import PlannedRow
 
 MAX_RESULT_LENGTH = 500
-NO_RESULT = "Error: no result returned by JobMojito"
 
 
 @dataclass(frozen=True)

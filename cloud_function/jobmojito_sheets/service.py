@@ -334,9 +334,11 @@ def run(
                 for batch in wave:
                     for planned in batch:
                         if planned.row not in marked:
-                            # Never sent, so its marker must never be written later.
+                            # Never sent, so its marker must never be written later, and the
+                            # Sheet already holds what it should: what the row held before.
                             state.outbox.pop(planned.row, None)
                             state.reports[planned.row].result = unmarked
+                            state.reports[planned.row].written = True
                     sendable = [p for p in batch if p.row in marked]
                     if sendable:
                         state.sent.update(p.row for p in sendable)

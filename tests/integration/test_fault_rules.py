@@ -1,0 +1,150 @@
+"""The faults issue's rules, one at a time: write ahead, progressive writes, pending rows,
+restored rows, the time budget and `written: false`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.jobmojito_api import Fault
+from sandbox.world import FunctionProcess, Sandbox
+from tests.integration.conftest import SheetUnderTest
+
+NewSheet = Callable[..., SheetUnderTest]
+URL, RESULT = 4, 5  # columns E and F of the demo tab
+ONE_AT_A_TIME = {"BATCH_SIZE": "2", "CONCURRENCY": "1", "SHEETS_WRITE_INTERVAL_SECONDS": "0.01"}
+
+
+@pytest.fixture(autouse=True)
+def _clean_stand_ins(world: Sandbox) -> Iterator[None]:
+    yield
+    world.jobmojito.on_processed = None
+    world.jobmojito.clear_faults()
+    world.jobmojito.latency = 0.0
+    world.sheets.clear_faults()
+
+
+def cell(values: list[list[str]], row: int, column: int) -> str:
+    line = values[row - 1] if row <= len(values) else []
+    return line[column] if column < len(line) else ""
+
+
+def answer_of(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_rows_are_marked_pending_before_their_batch_is_sent(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(**ONE_AT_A_TIME)
+    sheet = new_sheet()
+    seen: dict[int, list[list[str]]] = {}
+    world.jobmojito.on_processed = lambda call: seen.setdefault(call, sheet.values())
+    answer_of(sheet.call(function, ["A2:B5"]))
+    # While JobMojito works on call 1 (rows 2 and 4; row 3 is already registered), both rows
+    # already say Pending; row 5 (the next batch) is untouched.
+    during_first = seen[1]
+    assert cell(during_first, 2, RESULT).startswith("Pending (run ")
+    assert cell(during_first, 4, RESULT).startswith("Pending (run ")
+    assert cell(during_first, 5, RESULT) == ""
+    # While call 2 runs, call 1's results have already replaced the markers.
+    assert cell(seen[2], 2, RESULT) == "ok" and cell(seen[2], 2, URL).startswith("https://")
+    assert all(cell(sheet.values(), r, RESULT) == "ok" for r in (2, 4, 5))
+
+
+def test_an_ambiguous_answer_leaves_rows_pending_and_a_later_run_does_not_resend_them(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(**ONE_AT_A_TIME)
+    sheet = new_sheet()
+    world.jobmojito.inject(Fault.status(500))
+    answer = answer_of(sheet.call(function, ["A2:B4"]))
+    assert answer["summary"]["pending"] == 2
+    assert {r["row"] for r in answer["rows"] if r["result"].startswith("Pending (run ")} == {2, 4}
+    assert cell(sheet.values(), 2, RESULT).startswith("Pending (run ")
+    calls = len(world.jobmojito.calls)
+    preview = answer_of(sheet.call(function, ["A2:B4"], dry_run=True))
+    texts = {r["row"]: r["result"] for r in preview["rows"]}
+    assert (
+        texts[2]
+        == texts[4]
+        == ("Skipped: pending from an interrupted run: check in JobMojito, then use force")
+    )
+    again = answer_of(sheet.call(function, ["A2:B4"]))
+    assert again["summary"]["sent"] == 0 and len(world.jobmojito.calls) == calls
+    forced = answer_of(sheet.call(function, ["A2:B2"], force=True))
+    assert forced["rows"][0]["result"] == "ok"
+
+
+def test_a_row_missing_from_the_answer_stays_pending(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(**ONE_AT_A_TIME)
+    sheet = new_sheet()
+    world.jobmojito.inject(Fault.shorter(1))
+    answer = answer_of(sheet.call(function, ["A2:B4"]))
+    results = {r["row"]: r for r in answer["rows"]}
+    assert results[2]["result"] == "ok"
+    assert results[4]["result"].startswith("Pending (run ") and "interview_url" not in results[4]
+    assert cell(sheet.values(), 4, RESULT).startswith("Pending (run ")
+
+
+@pytest.mark.parametrize("status", [401, 403, 422, 429])
+def test_a_batch_jobmojito_did_not_process_gets_back_exactly_what_it_held(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox, status: int
+) -> None:
+    function = start_function(**ONE_AT_A_TIME)
+    rows = [["Name", "Email", "Candidate ID", "Notes", "Interview URL", "Result"]]
+    rows += [["Ann", "ann@example.com", "C-1", "", "", "Error: earlier typo"]]
+    rows += [["Bob", "bob@example.com", "C-2", "", "", ""]]
+    sheet = new_sheet(rows)
+    before = sheet.values()
+    world.jobmojito.inject(Fault.status(status, times=10))
+    response = sheet.call(function, ["A2:B3"])
+    assert response.status_code in (422, 502), response.text
+    assert sheet.values()[1:] == before[1:]
+    assert world.jobmojito.credits == []
+
+
+def test_after_the_time_budget_the_rest_is_answered_as_remaining(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(**ONE_AT_A_TIME, TIME_BUDGET_SECONDS="0.3")
+    sheet = new_sheet()
+    world.jobmojito.latency = 0.4
+    answer = answer_of(sheet.call(function, ["A2:B13"]))
+    assert answer["remaining"], answer["summary"]
+    left = [r for r in answer["rows"] if r["result"].startswith("Not sent yet")]
+    assert left and all(cell(sheet.values(), r["row"], RESULT) == "" for r in left)
+    follow = answer_of(sheet.call(function, answer["remaining"]))
+    done = {r["row"] for r in follow["rows"] if r["result"] == "ok"}
+    assert {r["row"] for r in left} <= done | {
+        r["row"] for r in follow["rows"] if follow["remaining"]
+    }
+    assert set(world.jobmojito.credits_by_email().values()) == {1}
+
+
+def test_links_the_sheet_would_not_take_are_in_the_answer_with_written_false(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(**ONE_AT_A_TIME)
+    sheet = new_sheet()
+    world.sheets.inject("values.batchUpdate", 500, times=-1, after=1)  # only the markers land
+    answer = answer_of(sheet.call(function, ["A2:B13"]))
+    unwritten = [r for r in answer["rows"] if r["written"] is False]
+    links = {r["interview_url"]: r["email"].lower() for r in unwritten if "interview_url" in r}
+    issued = {c.url: c.email for c in world.jobmojito.credits}
+    assert links and links == issued  # every link returned, each with its own candidate
+    # The planned refusals could not be written either, and say so.
+    assert {r["row"] for r in unwritten if r["result"].startswith(("Error", "Skipped"))} == {
+        7,
+        9,
+        11,
+    }
+    # Nothing beyond the first batch was sent: its rows could not be marked first.
+    assert len(world.jobmojito.calls) == 1

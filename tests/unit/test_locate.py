@@ -1,0 +1,73 @@
+"""Rows located by content at write time: where each row stands now, judged by its email."""
+
+from __future__ import annotations
+
+from jobmojito_sheets.layout import find_layout
+from jobmojito_sheets.locate import header_still_matches, locate_rows
+
+MARK = "Pending (run abc123, 2026-11-26 03:00 UTC)"
+
+
+def column(*cells: str) -> list[list[str]]:
+    return [[c] if c else [] for c in cells]
+
+
+EMAILS = column("Email", "a@x.com", "b@x.com", "c@x.com")
+RESULTS = column("result", "", "", "")
+
+
+def test_rows_still_in_place_stay() -> None:
+    expected = {2: ("a@x.com", ""), 4: ("C@X.com", "")}
+    assert locate_rows(expected, EMAILS, RESULTS, 1) == {2: 2, 4: 4}
+
+
+def test_moved_rows_are_found_by_email() -> None:
+    sorted_emails = column("Email", "c@x.com", "a@x.com", "b@x.com")
+    expected = {2: ("a@x.com", ""), 3: ("b@x.com", ""), 4: ("c@x.com", "")}
+    assert locate_rows(expected, sorted_emails, RESULTS, 1) == {2: 3, 3: 4, 4: 2}
+
+
+def test_a_deleted_row_is_not_found() -> None:
+    assert locate_rows({3: ("b@x.com", "")}, column("Email", "a@x.com", "c@x.com"), [], 1) == {
+        3: None
+    }
+
+
+def test_the_header_row_is_never_a_target() -> None:
+    emails = column("a@x.com", "Email", "b@x.com")
+    assert locate_rows({3: ("a@x.com", "")}, emails, [], 2) == {3: None}
+
+
+def test_rows_sharing_an_email_are_told_apart_by_their_result_cell() -> None:
+    # Row 3 (sent, now pending) and row 5 (its duplicate) share an email; a blank row was
+    # inserted above, so row 3 moved to 4 and row 5 to 6.
+    emails = column("Email", "", "a@x.com", "b@x.com", "", "B@x.com")
+    results = column("result", "", "", MARK, "", "")
+    expected = {3: ("b@x.com", MARK), 5: ("B@x.com", "")}
+    assert locate_rows(expected, emails, results, 1) == {3: 4, 5: 6}
+
+
+def test_a_duplicate_whose_place_now_holds_the_original_moves_to_its_own_row() -> None:
+    # Row 4 held the duplicate; after an insert, row 4 holds the original (same email, "ok").
+    emails = column("Email", "", "x@x.com", "b@x.com", "b@x.com")
+    results = column("result", "", "", "ok", "")
+    assert locate_rows({4: ("b@x.com", "")}, emails, results, 1) == {4: 5}
+
+
+def test_an_email_on_several_rows_with_nothing_to_tell_them_apart_is_not_located() -> None:
+    emails = column("Email", "b@x.com", "b@x.com")
+    assert locate_rows({4: ("b@x.com", "")}, emails, column("r", "", ""), 1) == {4: None}
+
+
+def test_a_row_without_email_is_found_only_where_it_was_if_still_empty() -> None:
+    emails = column("Email", "a@x.com", "", "c@x.com")
+    assert locate_rows({3: ("", ""), 4: ("", "")}, emails, [], 1) == {3: 3, 4: None}
+
+
+def test_header_still_matches_until_a_column_moves() -> None:
+    layout = find_layout([["Name", "Email", "Result"]], 3)
+    created = ["Name", "Email", "Result", "interview_url", "profile_interview_id"]
+    assert header_still_matches(layout, ["Name", "Email", "Result"], created=False)
+    assert header_still_matches(layout, created, created=True)
+    assert not header_still_matches(layout, ["Name", "Email", "Result"], created=True)
+    assert not header_still_matches(layout, ["Notes", "Name", "Email", "Result"], created=False)
