@@ -44,7 +44,11 @@ def test_rows_are_marked_pending_before_their_batch_is_sent(
     function = start_function(**ONE_AT_A_TIME)
     sheet = new_sheet()
     seen: dict[int, list[list[str]]] = {}
-    world.jobmojito.on_processed = lambda call: seen.setdefault(call, sheet.values())
+
+    def look(call: int) -> None:
+        seen.setdefault(call, sheet.values())
+
+    world.jobmojito.on_processed = look
     answer_of(sheet.call(function, ["A2:B5"]))
     # While JobMojito works on call 1 (rows 2 and 4; row 3 is already registered), both rows
     # already say Pending; row 5 (the next batch) is untouched.
