@@ -349,21 +349,27 @@ def parse_field_mask(mask: str) -> dict[str, Any]:
     return tree
 
 
+def _parse_mask_element(text: str) -> tuple[str, dict[str, Any] | None, str]:
+    """One field name with what follows it (``.child`` or ``(children)``), and the rest."""
+    name_match = re.match(r"[A-Za-z0-9_*]+", text)
+    if name_match is None:
+        raise invalid("Request contains an invalid argument.")
+    name, text = name_match.group(0), text[name_match.end() :]
+    sub: dict[str, Any] | None = None
+    if text.startswith("."):
+        sub, text = _parse_mask_list_item(text[1:])
+    elif text.startswith("("):
+        sub, text = _parse_mask_list(text[1:])
+        if not text.startswith(")"):
+            raise invalid("Request contains an invalid argument.")
+        text = text[1:]
+    return name, sub, text
+
+
 def _parse_mask_list(text: str) -> tuple[dict[str, Any], str]:
     tree: dict[str, Any] = {}
     while True:
-        name_match = re.match(r"[A-Za-z0-9_*]+", text)
-        if name_match is None:
-            raise invalid("Request contains an invalid argument.")
-        name, text = name_match.group(0), text[name_match.end() :]
-        sub: dict[str, Any] | None = None
-        if text.startswith("."):
-            sub, text = _parse_mask_list_item(text[1:])
-        elif text.startswith("("):
-            sub, text = _parse_mask_list(text[1:])
-            if not text.startswith(")"):
-                raise invalid("Request contains an invalid argument.")
-            text = text[1:]
+        name, sub, text = _parse_mask_element(text)
         _merge_mask(tree, name, sub)
         if not text.startswith(","):
             return tree, text
@@ -374,16 +380,7 @@ def _parse_mask_list(text: str) -> tuple[dict[str, Any], str]:
 
 def _parse_mask_list_item(text: str) -> tuple[dict[str, Any], str]:
     """Parse the single path element after a dot (``a.b.c`` is ``a(b(c))``)."""
-    name_match = re.match(r"[A-Za-z0-9_*]+", text)
-    if name_match is None:
-        raise invalid("Request contains an invalid argument.")
-    name, text = name_match.group(0), text[name_match.end() :]
-    sub: dict[str, Any] | None = None
-    if text.startswith("."):
-        sub, text = _parse_mask_list_item(text[1:])
-    elif text.startswith("("):
-        sub, text = _parse_mask_list(text[1:])
-        text = text[1:]
+    name, sub, text = _parse_mask_element(text)
     return {name: sub}, text
 
 
