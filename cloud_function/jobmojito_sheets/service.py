@@ -33,7 +33,15 @@ from jobmojito_sheets.jobmojito import (
     UserPayload,
 )
 from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_header_row, find_layout
-from jobmojito_sheets.plan import Action, Plan, PlannedRow, batches, plan_invites, read_rows
+from jobmojito_sheets.plan import (
+    PENDING_PREFIX,
+    Action,
+    Plan,
+    PlannedRow,
+    batches,
+    plan_invites,
+    read_rows,
+)
 from jobmojito_sheets.request_body import InviteRequest
 from jobmojito_sheets.results import Outcome, match_results
 from jobmojito_sheets.selection import row_spans, rows_as_ranges, selected_rows
@@ -50,7 +58,8 @@ NOT_SENT_SHEETS = "Not sent: Google Sheets could not be written; run the menu ag
 
 
 def pending_marker(run_id: str, now: datetime) -> str:
-    return f"Pending (run {run_id}, {now:%Y-%m-%d %H:%M} UTC)"
+    """The write-ahead text; `plan.is_pending` recognises it on the next run."""
+    return f"{PENDING_PREFIX}run {run_id}, {now:%Y-%m-%d %H:%M} UTC)"
 
 
 def find_tab(tabs: Sequence[Tab], request: InviteRequest) -> Tab:
@@ -131,12 +140,8 @@ class RowReport:
 class Run:
     """The mutable state of one run, owned by the thread that calls `run`."""
 
-    request: InviteRequest
-    settings: Settings
     plan: Plan
-    layout: Layout
     writer: SheetWriter
-    marker: str
     reports: dict[int, RowReport] = field(default_factory=dict)
     outbox: dict[int, dict[str, str]] = field(default_factory=dict)
     sent: set[int] = field(default_factory=set)
@@ -254,7 +259,7 @@ def _initial_reports(plan: Plan) -> tuple[dict[int, RowReport], dict[int, dict[s
     return reports, outbox
 
 
-def _summary(state_rows: Sequence[RowReport], plan: Plan, sent: int, marker: str) -> dict[str, int]:
+def _summary(state_rows: Sequence[RowReport], plan: Plan, sent: int) -> dict[str, int]:
     results = [r.result for r in state_rows]
     return {
         "selected": len(results),
@@ -262,17 +267,17 @@ def _summary(state_rows: Sequence[RowReport], plan: Plan, sent: int, marker: str
         "ok": sum(1 for r in results if r == "ok"),
         "errors": sum(1 for r in results if r.startswith("Error")),
         "skipped": plan.count(Action.DUPLICATE, Action.REGISTERED, Action.PENDING),
-        "pending": sum(1 for r in results if r == marker),
+        "pending": sum(1 for r in results if r.startswith(PENDING_PREFIX)),
         "not_sent": sum(1 for r in results if r.startswith("Not sent")),
     }
 
 
 def _answer(
-    reports: Sequence[RowReport], plan: Plan, layout: Layout, sent: int, marker: str,
+    reports: Sequence[RowReport], plan: Plan, layout: Layout, sent: int,
     *, dry_run: bool, remaining: list[str],
 ) -> dict[str, Any]:  # fmt: skip
     return {
-        "summary": _summary(reports, plan, sent, marker),
+        "summary": _summary(reports, plan, sent),
         "rows": [r.to_json(dry_run) for r in reports],
         "columns": layout.letters(),
         "remaining": remaining,
@@ -305,10 +310,10 @@ def run(
         for report in reports:
             if report.planned.action is Action.REGISTERED:
                 report.interview_url = report.planned.source.interview_url or None
-        return _answer(reports, plan, layout, len(plan.to_send), "", dry_run=True, remaining=[])
+        return _answer(reports, plan, layout, len(plan.to_send), dry_run=True, remaining=[])
 
     marker = pending_marker(secrets.token_hex(3), datetime.now(UTC))
-    state = Run(request, settings, plan, layout, SheetWriter(sheets, tab, layout), marker)
+    state = Run(plan, SheetWriter(sheets, tab, layout))
     state.reports, refusals = _initial_reports(plan)
     queue = deque(batches(plan.to_send, settings.batch_size))
     in_flight: dict[Future[list[object]], list[PlannedRow]] = {}
@@ -367,9 +372,7 @@ def run(
         for row in unsent:
             state.reports[row].result = NOT_SENT_UNREACHABLE
     reports = [state.reports[p.row] for p in plan.rows]
-    answer = _answer(
-        reports, plan, layout, len(state.sent), marker, dry_run=False, remaining=remaining
-    )
+    answer = _answer(reports, plan, layout, len(state.sent), dry_run=False, remaining=remaining)
 
     if stop is not None and fails:
         stop.extra = answer
