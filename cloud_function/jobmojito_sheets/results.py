@@ -35,17 +35,17 @@ def _text(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _outcome(row: int, item: Mapping[str, object]) -> Outcome:
+def _outcome(row: int, item: Mapping[str, object]) -> Outcome | None:
+    """`ok` with its link, or JobMojito's `Error: …`; anything else says nothing for sure."""
     result = _text(item.get("result")) or ""
     url = _text(item.get("interview_url"))
-    profile = _text(item.get("profile_interview_id"))
-    if result.lower() == "ok":
-        if url is None:
-            return Outcome(row, "Error: JobMojito answered ok but returned no interview link")
-        return Outcome(row, "ok", url, profile)
-    if not result.startswith("Error"):
-        result = f"Error: unexpected answer from JobMojito: {result or 'no result'}"
-    return Outcome(row, result[:MAX_RESULT_LENGTH])
+    if result.lower() == "ok" and url is not None:
+        return Outcome(row, "ok", url, _text(item.get("profile_interview_id")))
+    if result.startswith("Error"):
+        return Outcome(row, result[:MAX_RESULT_LENGTH])
+    # "ok" without a link, or a result we do not know: the candidate may be registered, so
+    # the row must not be sent again blindly; it stays pending for the recruiter to check.
+    return None
 
 
 def match_results(sent: Sequence[PlannedRow], answer: Sequence[object]) -> dict[int, Outcome]:
@@ -53,7 +53,8 @@ def match_results(sent: Sequence[PlannedRow], answer: Sequence[object]) -> dict[
 
     Position is never used: an item naming an email we did not send, or the right email with
     another external_id, is ignored, so no candidate's link reaches another candidate's row.
-    Sent rows the answer does not name are absent from the result.
+    Sent rows the answer does not name, or names without a clear `ok` + link or `Error: …`,
+    are absent from the result.
     """
     by_email = {p.source.email.lower(): p for p in sent}
     outcomes: dict[int, Outcome] = {}
@@ -67,7 +68,9 @@ def match_results(sent: Sequence[PlannedRow], answer: Sequence[object]) -> dict[
         external_id = _text(item.get("external_id"))
         if planned.source.external_id and external_id and external_id != planned.source.external_id:
             continue
-        outcomes[planned.row] = _outcome(planned.row, item)
+        outcome = _outcome(planned.row, item)
+        if outcome is not None:
+            outcomes[planned.row] = outcome
     return outcomes
 
 
