@@ -7,6 +7,7 @@ sheet before and after.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -35,10 +36,16 @@ def table(rows: Sequence[Sequence[str]]) -> str:
 
 
 def _summary(answer: dict[str, Any]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in answer["summary"].items())
+    counts = answer["summary"]
+    sent = "would be sent" if answer["dry_run"] else "sent"
+    return (
+        f"{counts['selected']} rows selected: {counts['sent']} {sent}, {counts['ok']} ok, "
+        f"{counts['skipped']} skipped, {counts['errors']} errors, {counts['pending']} pending"
+    )
 
 
 def main() -> int:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log between the tables
     with Sandbox() as sandbox:
         sandbox.seed()
         last_row = len(sandbox.sheets.values(SPREADSHEET_ID, TAB))
@@ -60,8 +67,9 @@ def main() -> int:
         print(f"\nSheet '{TAB}' after the run:\n")
         print(table(sandbox.sheets.values(SPREADSHEET_ID, TAB)))
         credits = sandbox.jobmojito.credits_by_email()
+        once = max(credits.values(), default=0) <= 1
         print(f"\nJobMojito stand-in: {sum(credits.values())} interview credits spent, ", end="")
-        print(f"at most one per candidate: {max(credits.values(), default=0) <= 1}")
+        print("at most one per candidate." if once else "SOME CANDIDATE TWICE.")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -59,10 +60,13 @@ def runtime(env: Mapping[str, str] | None = None) -> Runtime:
 
 
 def _json(body: Mapping[str, Any], status: int) -> flask.Response:
-    response = flask.jsonify(body)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    """JSON in the contract's field order (summary, rows, columns, …), never cached."""
+    return flask.Response(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        mimetype="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _read_body(request: flask.Request) -> bytes:
