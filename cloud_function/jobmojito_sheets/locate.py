@@ -74,3 +74,21 @@ def locate_rows(
         else:
             located[row] = places[0] if len(places) == 1 else None
     return located
+
+
+def registered_rows(
+    email_column: Sequence[Sequence[str]], result_column: Sequence[Sequence[str]], header_row: int
+) -> dict[str, int]:
+    """Each email whose row says `ok` or `Pending (…)`, with the first such row below the header.
+
+    A candidate registered (or maybe registered) on any row of the tab is not sent again from
+    another row: the selection may not include that row, or the script may have sent it in an
+    earlier chunk of the same menu run.
+    """
+    emails = {n: e.lower() for n, e in _column(email_column).items()}
+    taken: dict[str, int] = {}
+    for number, result in _column(result_column).items():
+        email = emails.get(number, "")
+        if number > header_row and email and (result == "ok" or result.startswith("Pending (")):
+            taken.setdefault(email, number)
+    return taken

@@ -16,6 +16,7 @@ PENDING_FROM_INTERRUPTED = (
     "Skipped: pending from an interrupted run: check in JobMojito, then use force"
 )
 PENDING_PREFIX = "Pending ("
+DUPLICATE_OF = "Skipped: duplicate of row "
 
 
 class Action(Enum):

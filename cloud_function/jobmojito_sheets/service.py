@@ -33,7 +33,10 @@ from jobmojito_sheets.jobmojito import (
     UserPayload,
 )
 from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_header_row, find_layout
+from jobmojito_sheets.locate import registered_rows
 from jobmojito_sheets.plan import (
+    ALREADY_REGISTERED,
+    DUPLICATE_OF,
     PENDING_PREFIX,
     Action,
     Plan,
@@ -46,7 +49,7 @@ from jobmojito_sheets.request_body import InviteRequest
 from jobmojito_sheets.results import Outcome, match_results
 from jobmojito_sheets.selection import row_spans, rows_as_ranges, selected_rows
 from jobmojito_sheets.sheets import SheetsGateway, Tab
-from jobmojito_sheets.writer import SheetWriter
+from jobmojito_sheets.writer import Flushed, SheetWriter
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +145,7 @@ class Run:
 
     plan: Plan
     writer: SheetWriter
+    force: bool
     reports: dict[int, RowReport] = field(default_factory=dict)
     outbox: dict[int, dict[str, str]] = field(default_factory=dict)
     sent: set[int] = field(default_factory=set)
@@ -162,7 +166,67 @@ class Run:
             return set()
         cells, self.outbox = self.outbox, {}
         self.last_flush = now
-        flushed = self.writer.flush(cells, self.expected())
+        return self._settle_write(cells, self.writer.flush(cells, self.expected()))
+
+    def start_wave(
+        self, wave: list[list[PlannedRow]], marker: str, now: float
+    ) -> list[list[PlannedRow]]:
+        """Mark the wave's rows pending (with whatever else waits in the outbox) in one read
+        and one write; returns the batches to send now: the rows that were marked.
+
+        A row whose email is registered or pending on any row of the tab is not sent but
+        skipped as a duplicate of that row (unless the run is forced).
+        """
+        self.last_flush = now
+        rows = [planned for batch in wave for planned in batch]
+        try:
+            snapshot = self.writer.snapshot()
+        except InviteError as error:
+            self.sheets_error = self.sheets_error or error
+            self._never_sent(rows, NOT_SENT_SHEETS)
+            return []
+        taken = (
+            {}
+            if self.force
+            else registered_rows(snapshot.emails, snapshot.results, self.writer.header_row)
+        )
+        expected = self.expected()
+        at = self.writer.locate({p.row: expected[p.row] for p in rows}, snapshot)
+        skipped: set[int] = set()
+        for planned in rows:
+            other = taken.get(planned.source.email.strip().lower())
+            report = self.reports[planned.row]
+            if other is None:
+                report.result = marker
+                self.outbox[planned.row] = {"result": marker}
+            elif other == at[planned.row]:  # registered on this very row since it was read
+                skipped.add(planned.row)
+                report.result = ALREADY_REGISTERED  # and its cells stay exactly as they are
+            else:
+                skipped.add(planned.row)
+                report.result = f"{DUPLICATE_OF}{other}"
+                self.outbox[planned.row] = {"result": report.result}
+        cells, self.outbox = self.outbox, {}
+        marked = self._settle_write(cells, self.writer.write(cells, expected, snapshot))
+        unmarked = NOT_SENT_SHEETS if self.sheets_error else NOT_SENT_MOVED
+        self._never_sent(
+            [p for p in rows if p.row not in marked and p.row not in skipped], unmarked
+        )
+        return [
+            sendable
+            for batch in wave
+            if (sendable := [p for p in batch if p.row in marked and p.row not in skipped])
+        ]
+
+    def _never_sent(self, rows: Sequence[PlannedRow], result: str) -> None:
+        """Rows of a wave that were not marked: their marker must never be written later, and
+        the Sheet already holds what it should, what the rows held before."""
+        for planned in rows:
+            self.outbox.pop(planned.row, None)
+            self.reports[planned.row].result = result
+            self.reports[planned.row].written = True
+
+    def _settle_write(self, cells: dict[int, dict[str, str]], flushed: Flushed) -> set[int]:
         if flushed.error is not None:
             log.warning("a Sheets write failed: %s", flushed.error.code)
             self.sheets_error = self.sheets_error or flushed.error
@@ -266,7 +330,7 @@ def _summary(state_rows: Sequence[RowReport], plan: Plan, sent: int) -> dict[str
         "sent": sent,
         "ok": sum(1 for r in results if r == "ok"),
         "errors": sum(1 for r in results if r.startswith("Error")),
-        "skipped": plan.count(Action.DUPLICATE, Action.REGISTERED, Action.PENDING),
+        "skipped": sum(1 for r in results if r.startswith("Skipped")),
         "pending": sum(1 for r in results if r.startswith(PENDING_PREFIX)),
         "not_sent": sum(1 for r in results if r.startswith("Not sent")),
     }
@@ -313,7 +377,7 @@ def run(
         return _answer(reports, plan, layout, len(plan.to_send), dry_run=True, remaining=[])
 
     marker = pending_marker(secrets.token_hex(3), datetime.now(UTC))
-    state = Run(plan, SheetWriter(sheets, tab, layout))
+    state = Run(plan, SheetWriter(sheets, tab, layout), force=request.force)
     state.reports, refusals = _initial_reports(plan)
     queue = deque(batches(plan.to_send, settings.batch_size))
     in_flight: dict[Future[list[object]], list[PlannedRow]] = {}
@@ -330,24 +394,9 @@ def run(
                 wave = [
                     queue.popleft() for _ in range(settings.concurrency - len(in_flight)) if queue
                 ]
-                for batch in wave:
-                    for planned in batch:
-                        state.outbox[planned.row] = {"result": marker}
-                        state.reports[planned.row].result = marker
-                marked = state.flush(now)
-                unmarked = NOT_SENT_SHEETS if state.sheets_error else NOT_SENT_MOVED
-                for batch in wave:
-                    for planned in batch:
-                        if planned.row not in marked:
-                            # Never sent, so its marker must never be written later, and the
-                            # Sheet already holds what it should: what the row held before.
-                            state.outbox.pop(planned.row, None)
-                            state.reports[planned.row].result = unmarked
-                            state.reports[planned.row].written = True
-                    sendable = [p for p in batch if p.row in marked]
-                    if sendable:
-                        state.sent.update(p.row for p in sendable)
-                        in_flight[pool.submit(_send, client, request, sendable)] = sendable
+                for sendable in state.start_wave(wave, marker, now):
+                    state.sent.update(p.row for p in sendable)
+                    in_flight[pool.submit(_send, client, request, sendable)] = sendable
             elif state.outbox and due:
                 state.flush(now)
             if not in_flight and (not queue or not in_time or state.stop or state.sheets_error):

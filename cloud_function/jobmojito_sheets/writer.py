@@ -1,4 +1,5 @@
-"""Progressive, located writes: each flush is one read of the email column and one RAW write."""
+"""Progressive, located writes: each is one read (header, email and result columns) and one
+RAW write."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ from jobmojito_sheets.results import header_cells, value_ranges
 from jobmojito_sheets.sheets import SheetsGateway, Tab
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The header row and the email and result columns, from row 1 down, as read."""
+
+    header: list[str]
+    emails: list[list[str]]
+    results: list[list[str]]
 
 
 @dataclass
@@ -35,33 +45,56 @@ class SheetWriter:
         self._grid_wide_enough = layout.width_needed <= tab.column_count
         self.writes = 0
 
-    def flush(
-        self, cells: Mapping[int, Mapping[str, str]], expected: Mapping[int, tuple[str, str]]
-    ) -> Flushed:
-        """Re-read the header row, email and result columns (one read), then write each row
-        where it now stands; `expected` is each row's email and current result cell."""
-        if not cells:
-            return Flushed()
+    @property
+    def header_row(self) -> int:
+        return self._layout.header_row
+
+    def snapshot(self) -> Snapshot:
+        """One read: the header row, and the email and result columns of the whole tab."""
         layout = self._layout
         header = layout.header_row
         email = column_letter(layout.email)
         result = column_letter(layout.outputs["result"])
-        ranges = [f"{header}:{header}", f"{email}:{email}", f"{result}:{result}"]
+        if not self._grid_wide_enough:  # the result column must exist to be read
+            self._sheets.append_columns(self._tab, layout.width_needed - self._tab.column_count)
+            self._grid_wide_enough = True
+        header_row, emails, results = self._sheets.read(
+            self._tab, [f"{header}:{header}", f"{email}:{email}", f"{result}:{result}"]
+        )
+        return Snapshot(header_row[0] if header_row else [], emails, results)
+
+    def locate(
+        self, rows: Mapping[int, tuple[str, str]], snapshot: Snapshot
+    ) -> dict[int, int | None]:
+        return locate_rows(rows, snapshot.emails, snapshot.results, self._layout.header_row)
+
+    def flush(
+        self, cells: Mapping[int, Mapping[str, str]], expected: Mapping[int, tuple[str, str]]
+    ) -> Flushed:
+        """Take a snapshot, then write; see `write`."""
+        if not cells:
+            return Flushed()
         try:
-            if not self._grid_wide_enough:  # the result column must exist to be read
-                self._sheets.append_columns(self._tab, layout.width_needed - self._tab.column_count)
-                self._grid_wide_enough = True
-            header_row, email_column, result_column = self._sheets.read(self._tab, ranges)
+            snapshot = self.snapshot()
         except InviteError as error:
             return Flushed(not_written=set(cells), error=error)
-        if not header_still_matches(
-            layout, header_row[0] if header_row else [], self._headers_written
-        ):
+        return self.write(cells, expected, snapshot)
+
+    def write(
+        self,
+        cells: Mapping[int, Mapping[str, str]],
+        expected: Mapping[int, tuple[str, str]],
+        snapshot: Snapshot,
+    ) -> Flushed:
+        """Write each row where the snapshot shows it now stands (one RAW write).
+
+        `expected` is each row's email and current result cell, as the run knows them.
+        """
+        layout = self._layout
+        if not header_still_matches(layout, snapshot.header, self._headers_written):
             log.warning("the header row changed during the run; nothing more is written")
             return Flushed(not_written=set(cells))
-        located = locate_rows(
-            {row: expected[row] for row in cells}, email_column, result_column, header
-        )
+        located = self.locate({row: expected[row] for row in cells}, snapshot)
         targets: dict[int, Mapping[str, str]] = {}
         flushed = Flushed()
         for row, values in cells.items():
@@ -72,7 +105,7 @@ class SheetWriter:
                 targets[at] = values
                 flushed.written[row] = at
         if not self._headers_written:
-            targets[header] = header_cells(layout)
+            targets[layout.header_row] = header_cells(layout)
         try:
             self._sheets.write(value_ranges(self._tab.title, layout, targets))
         except InviteError as error:

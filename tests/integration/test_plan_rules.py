@@ -152,3 +152,21 @@ def test_rerunning_the_same_selection_sends_nothing_new(
     sent_first = {r["row"] for r in first["rows"] if r["result"] == "ok"}
     assert all(results_by_row(second)[row] == "Skipped: already registered" for row in sent_first)
     assert sheet.values() == after_first
+
+
+def test_a_candidate_registered_on_a_row_outside_the_selection_is_not_sent_again(
+    function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
+) -> None:
+    # Row 9 repeats row 2's candidate. Row 2 was registered by an earlier run (or by the
+    # script's previous chunk); the recruiter now selects only row 9.
+    sheet = new_sheet()
+    first = sheet.call(function, ["A2"]).json()
+    assert first["rows"][0]["result"] == "ok"
+    calls = len(world.jobmojito.calls)
+    answer = sheet.call(function, ["A9"]).json()
+    assert answer["rows"][0]["result"] == "Skipped: duplicate of row 2"
+    assert answer["summary"]["skipped"] == 1 and answer["summary"]["sent"] == 0
+    assert len(world.jobmojito.calls) == calls
+    assert cell(sheet, "F9") == "Skipped: duplicate of row 2"
+    forced = sheet.call(function, ["A9"], force=True).json()
+    assert forced["rows"][0]["result"] == "ok"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jobmojito_sheets.layout import find_layout
-from jobmojito_sheets.locate import header_still_matches, locate_rows
+from jobmojito_sheets.locate import header_still_matches, locate_rows, registered_rows
 
 MARK = "Pending (run abc123, 2026-11-26 03:00 UTC)"
 
@@ -71,3 +71,9 @@ def test_header_still_matches_until_a_column_moves() -> None:
     assert header_still_matches(layout, created, created=True)
     assert not header_still_matches(layout, ["Name", "Email", "Result"], created=True)
     assert not header_still_matches(layout, ["Notes", "Name", "Email", "Result"], created=False)
+
+
+def test_registered_rows_maps_each_done_or_pending_email_to_its_first_row() -> None:
+    emails = column("Email", "a@x.com", "B@x.com", "c@x.com", "b@x.com", "d@x.com")
+    results = column("ok", "ok", MARK, "", "ok", "Error: bad")
+    assert registered_rows(emails, results, 1) == {"a@x.com": 2, "b@x.com": 3}
