@@ -47,11 +47,14 @@ from jobmojito_sheets.plan import (
 )
 from jobmojito_sheets.request_body import InviteRequest
 from jobmojito_sheets.results import Outcome, match_results
-from jobmojito_sheets.selection import row_spans, rows_as_ranges, selected_rows
+from jobmojito_sheets.selection import coalesce_spans, row_spans, rows_as_ranges, selected_rows
 from jobmojito_sheets.sheets import SheetsGateway, Tab
 from jobmojito_sheets.writer import Flushed, SheetWriter
 
 log = logging.getLogger(__name__)
+
+# Ranges in the one read of the selection (they travel in the request's URL).
+MAX_READ_RANGES = 50
 
 NOT_SENT_UNREACHABLE = "Not sent: JobMojito could not be reached; run the menu again"
 NOT_SENT_STOPPED = "Not sent: the run stopped before this row; run the menu again"
@@ -94,16 +97,18 @@ def read_selection(
     below_top = [r for r in rows if r > HEADER_SEARCH_ROWS]
     if len(below_top) > max_rows:
         raise _too_many(len(rows), max_rows)
-    spans = row_spans(below_top)
+    spans = coalesce_spans(row_spans(below_top), MAX_READ_RANGES)
     top = min(HEADER_SEARCH_ROWS, tab.row_count)
     values = sheets.read(tab, [f"1:{top}"] + [f"{a}:{b}" for a, b in spans])
     top_rows = values[0] if values else []
     cells_by_row: dict[int, list[str]] = {
         number: cells for number, cells in enumerate(top_rows, start=1) if number in rows
     }
+    selected = set(rows)
     for (first, _last), block in zip(spans, values[1:], strict=False):
         for offset, cells in enumerate(block):
-            cells_by_row[first + offset] = cells
+            if first + offset in selected:
+                cells_by_row[first + offset] = cells
     header_row = find_header_row(top_rows) or 0
     below_header = [
         c for n, c in [*enumerate(top_rows, 1), *cells_by_row.items()] if n >= header_row

@@ -319,3 +319,21 @@ def test_a_wide_title_row_above_the_header_does_not_push_the_output_columns(
     answer = ok(sheet.call(function, ["A4"]))
     assert answer["columns"] == {"interview_url": "C", "result": "D", "profile_interview_id": "E"}
     assert cell(sheet, "D4") == "ok"
+
+
+def test_a_selection_split_around_filtered_rows_is_read_in_one_bounded_request(
+    function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
+) -> None:
+    rows = [["Name", "Email"]] + [[f"C {i}", f"c{i}@example.com"] for i in range(300)]
+    sheet = new_sheet(rows)
+    selected = [f"{r}:{r}" for r in range(2, 302, 2)]  # every other row: 150 ranges
+    answer = ok(sheet.call(function, selected))
+    assert [r["row"] for r in answer["rows"]] == list(range(2, 302, 2))
+    reads = [
+        r for r in world.sheets.requests
+        if r.kind == "values.batchGet" and sheet.spreadsheet_id in r.path
+    ]  # fmt: skip
+    assert len(reads[0].query["ranges"]) <= 51  # the header rows and at most 50 spans
+    values = sheet.values()
+    assert all(cell(sheet, f"D{r}") == "ok" for r in range(2, 302, 2))
+    assert all(len(values[r - 1]) == 2 for r in range(3, 302, 2))  # unselected rows untouched

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 from jobmojito_sheets.errors import BadRequest
-from jobmojito_sheets.selection import row_spans, rows_as_ranges, rows_of_range, selected_rows
+from jobmojito_sheets.selection import (
+    coalesce_spans,
+    row_spans,
+    rows_as_ranges,
+    rows_of_range,
+    selected_rows,
+)
 
 ROWS, COLUMNS = 20, 5
 
@@ -120,3 +126,17 @@ def test_a_row_against_a_column_is_not_a_range(text: str) -> None:
     with pytest.raises(BadRequest) as caught:
         rows_of_range(text, 13, 6)
     assert caught.value.code == "invalid_range"
+
+
+def test_coalesce_spans_bridges_the_smallest_gaps() -> None:
+    spans = [(2, 3), (5, 5), (20, 21), (23, 23), (90, 90)]
+    assert coalesce_spans(spans, 10) == spans
+    assert coalesce_spans(spans, 3) == [(2, 5), (20, 23), (90, 90)]
+    assert coalesce_spans(spans, 1) == [(2, 90)]
+
+
+def test_coalesced_spans_still_cover_every_row() -> None:
+    rows = list(range(6, 3000, 2))  # every other row, as a filter leaves them
+    spans = coalesce_spans(row_spans(rows), 50)
+    assert len(spans) == 50
+    assert all(any(a <= r <= b for a, b in spans) for r in rows)
