@@ -22,7 +22,7 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
-    stop_after_delay,
+    stop_before_delay,
     wait_exponential_jitter,
 )
 
@@ -138,12 +138,20 @@ class JobMojitoClient:
         return body
 
     def register(
-        self, interview_id: str, invite_type: str, hide_menu: bool, users: Sequence[UserPayload]
+        self,
+        interview_id: str,
+        invite_type: str,
+        hide_menu: bool,
+        users: Sequence[UserPayload],
+        *,
+        retry_for: float = MAX_RETRY_SECONDS,
     ) -> list[object]:
-        """Send one batch; retried only where JobMojito certainly did not process it."""
+        """Send one batch; retried only where JobMojito certainly did not process it, and
+        only while a retry can start within `retry_for` seconds (the run's time budget)."""
         body = self.body(interview_id, invite_type, hide_menu, users)
+        window = max(0.0, min(retry_for, MAX_RETRY_SECONDS))
         retrying = Retrying(
-            stop=stop_after_attempt(MAX_ATTEMPTS) | stop_after_delay(MAX_RETRY_SECONDS),
+            stop=stop_after_attempt(MAX_ATTEMPTS) | stop_before_delay(window),
             wait=_wait,
             retry=retry_if_exception_type(_Retryable),
             reraise=True,

@@ -355,10 +355,12 @@ def _answer(
 
 
 def _send(
-    client: JobMojitoClient, request: InviteRequest, batch: Sequence[PlannedRow]
+    client: JobMojitoClient, request: InviteRequest, batch: Sequence[PlannedRow], retry_for: float
 ) -> list[object]:
     users = [UserPayload(p.source.name, p.source.email, p.source.external_id) for p in batch]
-    return client.register(request.interview_id, request.type, request.hide_menu, users)
+    return client.register(
+        request.interview_id, request.type, request.hide_menu, users, retry_for=retry_for
+    )
 
 
 def run(
@@ -401,7 +403,9 @@ def run(
                 ]
                 for sendable in state.start_wave(wave, marker, now):
                     state.sent.update(p.row for p in sendable)
-                    in_flight[pool.submit(_send, client, request, sendable)] = sendable
+                    retry_for = settings.time_budget - (now - started)
+                    future = pool.submit(_send, client, request, sendable, retry_for)
+                    in_flight[future] = sendable
             elif state.outbox and due:
                 state.flush(now)
             if not in_flight and (not queue or not in_time or state.stop or state.sheets_error):

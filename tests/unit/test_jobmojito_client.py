@@ -197,3 +197,11 @@ def test_token_is_not_in_failure_messages() -> None:
 def test_non_finite_retry_after_falls_back_to_backoff() -> None:
     response = httpx.Response(429, headers={"Retry-After": "nan"})
     assert jobmojito._retry_after(response) is None
+
+
+def test_no_retry_once_the_time_budget_is_spent() -> None:
+    recorder = Recorder(httpx.Response(429), httpx.Response(200, json=ANSWER))
+    client = _client(recorder)
+    with pytest.raises(NotProcessed):
+        client.register("iv-1", "url", False, USERS, retry_for=0.0)
+    assert len(recorder.requests) == 1
