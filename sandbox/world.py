@@ -165,6 +165,10 @@ class FunctionProcess:
                 time.sleep(0.1)
         raise RuntimeError(f"the function did not start in {timeout} s:\n{self.logs()}")
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
     def logs(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")
 
