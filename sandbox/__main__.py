@@ -3,8 +3,12 @@
     python -m sandbox jobmojito --port 0 --token T --interview I
     python -m sandbox google --port 0
     python -m sandbox sheets --port 0 --csv rows.csv --spreadsheet-id ID --token T
+    python -m sandbox world
 
 Each prints `<name> <base URL>` on one line once it listens (port 0 picks a free port).
+`world` starts all three with the demo sheet and prints, as shell lines, the function's
+environment, a signed ID token for the demo recruiter, and a curl call that runs the function
+(start it with `functions-framework --target invite_candidates --source cloud_function/main.py`).
 """
 
 from __future__ import annotations
@@ -97,7 +101,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--sheet-id", type=int, default=None, help="gid of that tab (default: chosen for you)"
     )
     sheets.set_defaults(factory=_sheets_app)
+
+    commands.add_parser(
+        "world", help="all three, with the demo sheet; prints the function's environment"
+    )
     return parser
+
+
+def _world_lines() -> tuple[Any, list[str]]:
+    """The started world, and the shell lines that point a function at it."""
+    import json
+    import shlex
+
+    from sandbox.world import RECRUITER_TOKEN, Sandbox, menu_request
+
+    world = Sandbox().start()
+    world.seed()
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in world.function_env().items()]
+    lines.append(f"export ID_TOKEN={shlex.quote(world.id_token())}")
+    lines.append(f"export ACCESS_TOKEN={RECRUITER_TOKEN}")
+    body = json.dumps(menu_request(["A2:B13"], dry_run=True))
+    lines.append(
+        '# curl -s localhost:8080 -H "Authorization: Bearer $ID_TOKEN" '
+        f"-H \"X-Sheets-Access-Token: $ACCESS_TOKEN\" -H 'Content-Type: application/json' "
+        f"-d {shlex.quote(body)}"
+    )
+    return world, lines
+
+
+def serve_world() -> None:
+    """All three stand-ins with the demo sheet, until Ctrl-C."""
+    world, lines = _world_lines()
+    print("\n".join(lines), flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        world.stop()
 
 
 def serve_until_interrupted(name: str, app: Any, port: int) -> None:
@@ -114,6 +155,9 @@ def serve_until_interrupted(name: str, app: Any, port: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "world":
+        serve_world()
+        return 0
     factory: AppFactory = args.factory
     serve_until_interrupted(args.command, factory(args), args.port)
     return 0
