@@ -8,8 +8,8 @@
  * and reads and writes the Sheet with the user's own OAuth token.
  * @param {string} url the function URL from the settings
  * @param {Object} body the JSON body (spreadsheet_id, sheet_id, ranges, type, interview_id, hide_menu, dry_run, force)
- * @return {{ok: true, data: Object} | {ok: false, status: number, code: string, message: string}}
- *     the parsed 200 answer, or a plain sentence for the recruiter
+ * @return {{ok: true, data: Object} | {ok: false, status: number, code: string, message: string,
+ *     rows?: Object[], columns?: Object}} the parsed 200 answer, or a plain sentence for the recruiter
  */
 function callFunction(url, body) {
   const headers = {
@@ -35,8 +35,9 @@ function callFunction(url, body) {
  * Reads an HTTP answer of the function, without side effects.
  * @param {number} status the HTTP status code
  * @param {string} text the response body
- * @return {{ok: true, data: Object} | {ok: false, status: number, code: string, message: string}}
- *     the answer when it is a well-formed 200 answer, otherwise a plain sentence for the recruiter
+ * @return {{ok: true, data: Object} | {ok: false, status: number, code: string, message: string,
+ *     rows?: Object[], columns?: Object}} the answer when it is a well-formed 200 answer, otherwise a plain
+ *     sentence for the recruiter (with the rows and columns of a run that failed part-way, when it says them)
  */
 function interpretResponse(status, text) {
   let data;
@@ -53,7 +54,15 @@ function interpretResponse(status, text) {
     return { ok: false, status, code: 'not_understood', message: notUnderstoodMessage(status) };
   }
   const code = typeof error.code === 'string' ? error.code : '';
-  return { ok: false, status, code, message: errorMessage(status, code, error.message) };
+  /** @type {{ok: false, status: number, code: string, message: string, rows?: Object[], columns?: Object}} */
+  const failed = { ok: false, status, code, message: errorMessage(status, code, error.message) };
+  // A run that failed part-way (e.g. JobMojito rejected the credentials on a later batch)
+  // still lists the rows it processed; those it could not write are the script's to write.
+  if (Array.isArray(data.rows) && data.columns && typeof data.columns === 'object') {
+    failed.rows = data.rows;
+    failed.columns = data.columns;
+  }
+  return failed;
 }
 
 /**

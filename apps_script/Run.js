@@ -172,6 +172,9 @@ function processRows(job, options) {
     });
     if (answer.ok === false) {
       outcome.error = answer.message;
+      if (!options.dryRun && answer.rows) {
+        outcome.emailChanged += writeRowsNotWritten(job.sheet, answer.rows, answer.columns);
+      }
       break;
     }
     const data = answer.data;

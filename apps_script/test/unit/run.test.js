@@ -354,3 +354,25 @@ test('the summary mentions rows not sent because the Sheet could not be written 
       'on the same selection. The result column tells what happened to each row.',
   );
 });
+
+test('a run that fails part-way still has its unwritten rows written by the script', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(3) }).select(['2:3']);
+  const fn = fakeFunction(sheet, { written: false });
+  const env = loadScript({
+    properties: SETTINGS,
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: (url, params, body) => {
+      const answer = fn(url, params, body);
+      if (body.dry_run) return answer;
+      const error = {
+        code: 'jobmojito_credentials_rejected',
+        message: 'JobMojito rejected the function\'s credentials.',
+      };
+      return { status: 502, body: { ...answer.body, error } };
+    },
+  });
+  env.context.sendEmailInvitations();
+  assert.equal(sheet.rowValues(2)[4], 'ok');
+  assert.equal(sheet.rowValues(2)[3], 'https://interview.example/2');
+  assert.match(env.ui.alerts.at(-1).prompt, /JobMojito rejected the function's credentials/);
+});
