@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from collections.abc import Iterable, Mapping
 
 import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import exceptions as auth_exceptions
 from google.auth import jwt
 
@@ -74,6 +77,8 @@ class CertificateCache:
                 code="google_certs_unavailable",
                 status=503,
             ) from None
+        if isinstance(certs, dict) and isinstance(certs.get("keys"), list):
+            return _pem_from_jwks(certs["keys"])  # the v3 (JWK) form of the same keys
         if not isinstance(certs, dict):
             raise UpstreamError(
                 "Google sign-in could not be checked right now; wait a minute and try again.",
@@ -81,6 +86,27 @@ class CertificateCache:
                 status=503,
             )
         return {str(k): str(v) for k, v in certs.items()}
+
+
+def _b64_int(text: str) -> int:
+    return int.from_bytes(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)), "big")
+
+
+def _pem_from_jwks(keys: list[object]) -> dict[str, str]:
+    """RSA keys of a JWK set as PEM public keys by kid, which google-auth verifies with."""
+    pems: dict[str, str] = {}
+    for key in keys:
+        if not isinstance(key, dict) or key.get("kty") != "RSA":
+            continue
+        try:
+            numbers = rsa.RSAPublicNumbers(_b64_int(key["e"]), _b64_int(key["n"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        pem = numbers.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        pems[str(key.get("kid", ""))] = pem.decode()
+    return pems
 
 
 def _decode(token: str, certs: Mapping[str, str], audiences: Iterable[str]) -> Mapping[str, object]:
