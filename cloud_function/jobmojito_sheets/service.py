@@ -411,7 +411,10 @@ def run(
             if not in_flight and (not queue or not in_time or state.stop or state.sheets_error):
                 break
             wait_for = max(0.02, settings.write_interval - (clock() - state.last_flush))
-            wait(list(in_flight), timeout=wait_for, return_when=FIRST_COMPLETED)
+            if in_flight:
+                wait(list(in_flight), timeout=wait_for, return_when=FIRST_COMPLETED)
+            else:  # nothing to wait for but the next write slot
+                time.sleep(wait_for)
     stop = state.stop
     fails = stop is not None and (stop.code != "jobmojito_unreachable" or not state.answered)
     if not fails:
