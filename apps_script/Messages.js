@@ -20,7 +20,8 @@ const MESSAGES = {
 const ERROR_FALLBACKS = {
   invalid_request: 'The invitation service did not understand the request. Please contact support.',
   invalid_range: 'The invitation service could not read the selection. Select the candidate rows again, then retry.',
-  no_email_column: 'No email column found: the header row (row 1) needs a column named "email".',
+  no_email_column: 'No email column found: one of the top five rows must be a header row with a column named "Email".',
+  no_name_column: 'No name column found: the header row needs a column named "Name" (or "First name" and "Last name").',
   unauthenticated: 'The invitation service did not accept your Google sign-in. Ask your admin to check the setup.',
   sheets_token_rejected: 'The invitation service could not use your access to this Sheet. Reload the Sheet, then try again.',
   user_not_allowed: 'You are not allowed to use JobMojito invitations. Ask your admin to add you.',
@@ -31,6 +32,7 @@ const ERROR_FALLBACKS = {
   body_too_large: 'The request was too large. Select fewer rows, then try again.',
   jobmojito_rejected_request: 'JobMojito rejected the request. Check the interview ID in JobMojito > Settings….',
   sheets_unavailable: 'Google Sheets is busy right now. Wait a minute, then try again.',
+  google_certs_unavailable: 'Your Google sign-in could not be checked right now. Wait a minute, then try again.',
   jobmojito_unreachable: 'JobMojito could not be reached. Try again in a few minutes.',
   jobmojito_credentials_rejected: 'JobMojito rejected the credentials of the invitation service. Ask your admin to renew them.',
   configuration_error: 'The invitation service is not set up correctly. Ask your admin to check its configuration.',
