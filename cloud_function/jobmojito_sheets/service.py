@@ -394,7 +394,8 @@ def run(
             for future in [f for f in in_flight if f.done()]:
                 state.settle(in_flight.pop(future), future)
             now = clock()
-            in_time = now - started < settings.time_budget
+            # The first batch always goes, so that every call makes progress.
+            in_time = now - started < settings.time_budget or not state.sent
             may_start = queue and in_time and state.stop is None and state.sheets_error is None
             due = now - state.last_flush >= settings.write_interval
             if may_start and due and len(in_flight) < settings.concurrency:

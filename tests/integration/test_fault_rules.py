@@ -152,3 +152,13 @@ def test_links_the_sheet_would_not_take_are_in_the_answer_with_written_false(
     }
     # Nothing beyond the first batch was sent: its rows could not be marked first.
     assert len(world.jobmojito.calls) == 1
+
+
+def test_a_call_whose_budget_is_spent_before_sending_still_sends_its_first_batch(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(**ONE_AT_A_TIME, TIME_BUDGET_SECONDS="0.000001")
+    sheet = new_sheet()
+    answer = answer_of(sheet.call(function, ["A2:B13"]))
+    assert [r["row"] for r in answer["rows"] if r["result"] == "ok"] == [2, 4]
+    assert answer["remaining"] == ["5:6", "8:8", "10:10", "12:13"]
