@@ -14,7 +14,7 @@ import flask
 import httpx
 
 from jobmojito_sheets.config import Settings, load_settings
-from jobmojito_sheets.errors import InviteError, TooLarge
+from jobmojito_sheets.errors import InviteError
 from jobmojito_sheets.identity import CertificateCache, verify_caller
 from jobmojito_sheets.jobmojito import JobMojitoClient
 from jobmojito_sheets.request_body import MAX_BODY_BYTES, parse_invite_request
@@ -70,11 +70,9 @@ def _json(body: Mapping[str, Any], status: int) -> flask.Response:
 
 
 def _read_body(request: flask.Request) -> bytes:
-    if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise TooLarge("The request body is over 1 MB; select fewer ranges.", code="body_too_large")
+    """At most one byte over the limit, so `parse_invite_request` can refuse an oversized body
+    without the whole of it ever being read."""
     raw: bytes = request.stream.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
-        raise TooLarge("The request body is over 1 MB; select fewer ranges.", code="body_too_large")
     return raw
 
 

@@ -51,9 +51,12 @@ class PlannedRow:
         return self.source.row
 
     @property
-    def writes(self) -> bool:
-        """Whether the planned result goes into the Sheet (skipped rows keep their cells)."""
-        return self.action in (Action.SEND, Action.ERROR, Action.DUPLICATE)
+    def refused(self) -> bool:
+        """A bad row or a duplicate: not sent, its planned result written into the Sheet.
+
+        Rows skipped as registered or pending keep their cells; rows to send get a marker.
+        """
+        return self.action in (Action.ERROR, Action.DUPLICATE)
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,6 @@ class Plan:
     @property
     def to_send(self) -> list[PlannedRow]:
         return [p for p in self.rows if p.action is Action.SEND]
-
-    def count(self, *actions: Action) -> int:
-        return sum(1 for p in self.rows if p.action in actions)
 
 
 def _cell(cells: Sequence[str], index: int | None) -> str:

@@ -313,19 +313,15 @@ def unreachable() -> InviteError:
     )
 
 
-def _initial_reports(plan: Plan) -> tuple[dict[int, RowReport], dict[int, dict[str, str]]]:
+def _planned_reports(plan: Plan) -> dict[int, RowReport]:
+    """Each row as the plan leaves it; a registered row shows the link it already has."""
     reports: dict[int, RowReport] = {}
-    outbox: dict[int, dict[str, str]] = {}
     for planned in plan.rows:
         report = RowReport(planned, planned.result, planned.row)
         if planned.action is Action.REGISTERED:
             report.interview_url = planned.source.interview_url or None
-        elif planned.action is Action.SEND:
-            report.result = NOT_SENT_STOPPED
-        if planned.action in (Action.ERROR, Action.DUPLICATE):
-            outbox[planned.row] = {"result": planned.result}
         reports[planned.row] = report
-    return reports, outbox
+    return reports
 
 
 def _summary(state_rows: Sequence[RowReport], plan: Plan, sent: int) -> dict[str, int]:
@@ -377,15 +373,15 @@ def run(
     tab = find_tab(sheets.tabs(), request)
     layout, plan = read_selection(sheets, tab, request, settings.max_rows)
     if request.dry_run:
-        reports = [RowReport(p, p.result, p.row) for p in plan.rows]
-        for report in reports:
-            if report.planned.action is Action.REGISTERED:
-                report.interview_url = report.planned.source.interview_url or None
+        reports = list(_planned_reports(plan).values())
         return _answer(reports, plan, layout, len(plan.to_send), dry_run=True, remaining=[])
 
     marker = pending_marker(secrets.token_hex(3), datetime.now(UTC))
     state = Run(plan, SheetWriter(sheets, tab, layout), force=request.force)
-    state.reports, refusals = _initial_reports(plan)
+    state.reports = _planned_reports(plan)
+    for planned in plan.to_send:
+        state.reports[planned.row].result = NOT_SENT_STOPPED  # until its batch is sent
+    refusals = {p.row: {"result": p.result} for p in plan.rows if p.refused}
     queue = deque(batches(plan.to_send, settings.batch_size))
     in_flight: dict[Future[list[object]], list[PlannedRow]] = {}
 

@@ -43,7 +43,6 @@ class SheetWriter:
         self._layout = layout
         self._headers_written = not layout.new_headers
         self._grid_wide_enough = layout.width_needed <= tab.column_count
-        self.writes = 0
 
     @property
     def header_row(self) -> int:
@@ -111,5 +110,4 @@ class SheetWriter:
         except InviteError as error:
             return Flushed(not_written=set(cells), error=error)
         self._headers_written = True
-        self.writes += 1
         return flushed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from jobmojito_sheets.layout import find_layout
 from jobmojito_sheets.plan import (
@@ -29,7 +31,7 @@ def test_valid_row_is_sent() -> None:
     plan = plan_invites([SheetRow(2, "Ann", ANN)], force=False)
     assert [(p.row, p.action, p.result) for p in plan.rows] == [(2, Action.SEND, WOULD_SEND)]
     assert [p.row for p in plan.to_send] == [2]
-    assert plan.rows[0].writes
+    assert not plan.rows[0].refused
 
 
 def test_empty_name() -> None:
@@ -67,14 +69,14 @@ def test_duplicates_are_case_insensitive_and_sent_once() -> None:
         5: "Skipped: duplicate of row 2",
         8: "Skipped: duplicate of row 2",
     }
-    assert all(p.writes for p in plan.rows)
+    assert [p.row for p in plan.rows if p.refused] == [5, 8]
 
 
 def test_registered_row_is_skipped_and_not_written() -> None:
     plan = plan_invites([SheetRow(2, "Ann", ANN, result="ok", interview_url=URL)], force=False)
     (planned,) = plan.rows
     assert (planned.action, planned.result) == (Action.REGISTERED, ALREADY_REGISTERED)
-    assert not planned.writes
+    assert not planned.refused
     assert plan.to_send == []
 
 
@@ -125,7 +127,7 @@ def test_pending_row_is_skipped_unless_force() -> None:
     row = SheetRow(4, "Ann", ANN, result="Pending (run 2024-05-01T10:00Z)")
     plan = plan_invites([row], force=False)
     assert [(p.action, p.result) for p in plan.rows] == [(Action.PENDING, PENDING_FROM_INTERRUPTED)]
-    assert not plan.rows[0].writes
+    assert not plan.rows[0].refused
     assert _plan(row, force=True) == {4: (Action.SEND, WOULD_SEND)}
 
 
@@ -145,9 +147,9 @@ def test_plan_keeps_row_order_and_counts() -> None:
         force=False,
     )
     assert [p.row for p in plan.rows] == [2, 3, 4, 5]
-    assert plan.count(Action.SEND) == 1
-    assert plan.count(Action.ERROR, Action.DUPLICATE) == 2
-    assert plan.count(Action.REGISTERED) == 1
+    actions = Counter(p.action for p in plan.rows)
+    assert actions == {Action.SEND: 1, Action.ERROR: 1, Action.DUPLICATE: 1, Action.REGISTERED: 1}
+    assert [p.row for p in plan.rows if p.refused] == [4, 5]
 
 
 # read_rows: from cells to SheetRow
