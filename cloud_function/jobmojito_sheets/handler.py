@@ -14,6 +14,7 @@ import flask
 import httpx
 
 from jobmojito_sheets.config import Settings, load_settings
+from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError
 from jobmojito_sheets.identity import CertificateCache, verify_caller
 from jobmojito_sheets.jobmojito import JobMojitoClient
@@ -82,8 +83,7 @@ def _access_token(request: flask.Request) -> str:
         raise InviteError(
             "The request has no Google Sheets access; run it from the JobMojito menu in the "
             "spreadsheet.",
-            code="sheets_token_rejected",
-            status=401,
+            code=ErrorCode.SHEETS_TOKEN_REJECTED,
         )
     return token
 

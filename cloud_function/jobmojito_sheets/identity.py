@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import exceptions as auth_exceptions
 from google.auth import jwt
 
+from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import Forbidden, Unauthenticated, UpstreamError
 
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
@@ -74,16 +75,14 @@ class CertificateCache:
         except (httpx.HTTPError, ValueError):
             raise UpstreamError(
                 "Google sign-in could not be checked right now; wait a minute and try again.",
-                code="google_certs_unavailable",
-                status=503,
+                code=ErrorCode.GOOGLE_CERTS_UNAVAILABLE,
             ) from None
         if isinstance(certs, dict) and isinstance(certs.get("keys"), list):
             return _pem_from_jwks(certs["keys"])  # the v3 (JWK) form of the same keys
         if not isinstance(certs, dict):
             raise UpstreamError(
                 "Google sign-in could not be checked right now; wait a minute and try again.",
-                code="google_certs_unavailable",
-                status=503,
+                code=ErrorCode.GOOGLE_CERTS_UNAVAILABLE,
             )
         return {str(k): str(v) for k, v in certs.items()}
 

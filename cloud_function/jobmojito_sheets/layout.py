@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from gspread.utils import rowcol_to_a1
 
+from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import BadRequest
 
 HEADER_SEARCH_ROWS = 5
@@ -81,7 +82,7 @@ def find_layout(top_rows: Sequence[Sequence[str]], widest_row: int) -> Layout:
         raise BadRequest(
             f"No email column found in the top {HEADER_SEARCH_ROWS} rows: add a header cell "
             "named 'Email' above the candidates' email addresses.",
-            code="no_email_column",
+            code=ErrorCode.NO_EMAIL_COLUMN,
         )
     header = [str(cell) for cell in top_rows[header_row - 1]]
     found: dict[str, int] = {}
@@ -93,7 +94,7 @@ def find_layout(top_rows: Sequence[Sequence[str]], widest_row: int) -> Layout:
         raise BadRequest(
             f"No name column found in header row {header_row}: add a header cell named 'Name' "
             "(or 'First name' and 'Last name') above the candidates' names.",
-            code="no_name_column",
+            code=ErrorCode.NO_NAME_COLUMN,
         )
     last_filled = max((i + 1 for i, cell in enumerate(header) if cell.strip()), default=0)
     next_free = max(last_filled, widest_row)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from jobmojito_sheets.layout import Layout, normalise_header
+from jobmojito_sheets.row_status import cell_state
 
 
 def header_still_matches(layout: Layout, header_cells: Sequence[str], created: bool) -> bool:
@@ -79,7 +80,8 @@ def locate_rows(
 def registered_rows(
     email_column: Sequence[Sequence[str]], result_column: Sequence[Sequence[str]], header_row: int
 ) -> dict[str, int]:
-    """Each email whose row says `ok` or `Pending (…)`, with the first such row below the header.
+    """Each email whose row an earlier run registered or may have (`row_status.cell_state`),
+    with the first such row below the header.
 
     A candidate registered (or maybe registered) on any row of the tab is not sent again from
     another row: the selection may not include that row, or the script may have sent it in an
@@ -89,6 +91,6 @@ def registered_rows(
     taken: dict[str, int] = {}
     for number, result in _column(result_column).items():
         email = emails.get(number, "")
-        if number > header_row and email and (result == "ok" or result.startswith("Pending (")):
+        if number > header_row and email and cell_state(result) is not None:
             taken.setdefault(email, number)
     return taken

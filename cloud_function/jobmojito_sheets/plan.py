@@ -4,27 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
 
 from email_validator import EmailNotValidError, validate_email
 
 from jobmojito_sheets.layout import Layout
-
-WOULD_SEND = "Would send"
-ALREADY_REGISTERED = "Skipped: already registered"
-PENDING_FROM_INTERRUPTED = (
-    "Skipped: pending from an interrupted run: check in JobMojito, then use force"
+from jobmojito_sheets.row_status import (
+    ALREADY_REGISTERED,
+    EMAIL_EMPTY,
+    INTERRUPTED,
+    NAME_EMPTY,
+    WOULD_SEND,
+    RowStatus,
+    cell_state,
+    duplicate_of,
+    invalid_email,
 )
-PENDING_PREFIX = "Pending ("
-DUPLICATE_OF = "Skipped: duplicate of row "
-
-
-class Action(Enum):
-    SEND = "send"
-    ERROR = "error"
-    DUPLICATE = "duplicate"
-    REGISTERED = "registered"
-    PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -42,8 +36,10 @@ class SheetRow:
 
 @dataclass(frozen=True)
 class PlannedRow:
+    """A row and what the plan decided for it: `would_send`, or why it is not sent."""
+
     source: SheetRow
-    action: Action
+    status: RowStatus
     result: str
 
     @property
@@ -56,7 +52,7 @@ class PlannedRow:
 
         Rows skipped as registered or pending keep their cells; rows to send get a marker.
         """
-        return self.action in (Action.ERROR, Action.DUPLICATE)
+        return self.status in (RowStatus.INVALID, RowStatus.DUPLICATE)
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ class Plan:
 
     @property
     def to_send(self) -> list[PlannedRow]:
-        return [p for p in self.rows if p.action is Action.SEND]
+        return [p for p in self.rows if p.status is RowStatus.WOULD_SEND]
 
 
 def _cell(cells: Sequence[str], index: int | None) -> str:
@@ -102,20 +98,27 @@ def read_rows(layout: Layout, cells_by_row: Mapping[int, Sequence[str]]) -> list
 def email_problem(email: str) -> str | None:
     """Why an email address cannot be used, checked for syntax only (no network)."""
     if not email:
-        return "Error: email is empty"
+        return EMAIL_EMPTY
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
-        return f"Error: invalid email address ({error})"
+        return invalid_email(str(error))
     return None
 
 
-def is_registered(row: SheetRow) -> bool:
-    return row.result.lower() == "ok" and bool(row.interview_url)
+def refusal(row: SheetRow) -> str | None:
+    """Why the row's own data cannot be sent (the `invalid` rule), or None."""
+    return email_problem(row.email) or (None if row.name else NAME_EMPTY)
 
 
-def is_pending(row: SheetRow) -> bool:
-    return row.result.startswith(PENDING_PREFIX)
+def claimed_by_earlier_run(row: SheetRow) -> PlannedRow | None:
+    """A row an earlier run registered (or may have), left alone unless forced."""
+    state = cell_state(row.result)
+    if state is RowStatus.REGISTERED:
+        return PlannedRow(row, state, ALREADY_REGISTERED)
+    if state is RowStatus.INTERRUPTED:
+        return PlannedRow(row, state, INTERRUPTED)
+    return None
 
 
 def plan_invites(rows: Iterable[SheetRow], *, force: bool) -> Plan:
@@ -127,27 +130,22 @@ def plan_invites(rows: Iterable[SheetRow], *, force: bool) -> Plan:
     # duplicate above them is not sent a second time.
     if not force:
         for row in rows:
-            if is_registered(row) or is_pending(row):
-                action = Action.REGISTERED if is_registered(row) else Action.PENDING
-                text = (
-                    ALREADY_REGISTERED if action is Action.REGISTERED else PENDING_FROM_INTERRUPTED
-                )
-                decided[row.row] = PlannedRow(row, action, text)
+            earlier = claimed_by_earlier_run(row)
+            if earlier is not None:
+                decided[row.row] = earlier
                 claimed.setdefault(row.email.lower(), row.row)
     for row in rows:
         if row.row in decided:
             continue
-        problem = email_problem(row.email) or (None if row.name else "Error: name is empty")
+        problem = refusal(row)
         first = claimed.get(row.email.lower())
         if problem is not None:
-            decided[row.row] = PlannedRow(row, Action.ERROR, problem)
+            decided[row.row] = PlannedRow(row, RowStatus.INVALID, problem)
         elif first is not None:
-            decided[row.row] = PlannedRow(
-                row, Action.DUPLICATE, f"Skipped: duplicate of row {first}"
-            )
+            decided[row.row] = PlannedRow(row, RowStatus.DUPLICATE, duplicate_of(first))
         else:
             claimed[row.email.lower()] = row.row
-            decided[row.row] = PlannedRow(row, Action.SEND, WOULD_SEND)
+            decided[row.row] = PlannedRow(row, RowStatus.WOULD_SEND, WOULD_SEND)
     return Plan(tuple(decided[row.row] for row in rows))
 
 

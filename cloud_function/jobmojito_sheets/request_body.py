@@ -9,6 +9,7 @@ from typing import Any, Literal
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import BadRequest, TooLarge
 
 MAX_BODY_BYTES = 1_000_000
@@ -96,7 +97,7 @@ def parse_invite_request(raw: bytes) -> InviteRequest:
     if len(raw) > MAX_BODY_BYTES:
         raise TooLarge(
             f"The request body is over {MAX_BODY_BYTES // 1_000_000} MB; select fewer ranges.",
-            code="body_too_large",
+            code=ErrorCode.BODY_TOO_LARGE,
         )
     try:
         body = json.loads(raw)

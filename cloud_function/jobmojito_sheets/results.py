@@ -9,20 +9,21 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from jobmojito_sheets.layout import Layout
 from jobmojito_sheets.plan import PlannedRow
-
-MAX_RESULT_LENGTH = 500
+from jobmojito_sheets.row_status import OK, RowStatus, jobmojito_error
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one sent row ends up with."""
+    """What one row ends up with: its status, its result text and, when ok, its link."""
 
     row: int
+    status: RowStatus
     result: str
     interview_url: str | None = None
     profile_interview_id: str | None = None
 
     def cells(self) -> dict[str, str]:
+        """The output cells this outcome writes (the result, and the link when it has one)."""
         values = {"result": self.result}
         if self.interview_url:
             values["interview_url"] = self.interview_url
@@ -39,10 +40,11 @@ def _outcome(row: int, item: Mapping[str, object]) -> Outcome | None:
     """`ok` with its link, or JobMojito's `Error: …`; anything else says nothing for sure."""
     result = _text(item.get("result")) or ""
     url = _text(item.get("interview_url"))
-    if result.lower() == "ok" and url is not None:
-        return Outcome(row, "ok", url, _text(item.get("profile_interview_id")))
-    if result.startswith("Error"):
-        return Outcome(row, result[:MAX_RESULT_LENGTH])
+    if result.lower() == OK and url is not None:
+        return Outcome(row, RowStatus.OK, OK, url, _text(item.get("profile_interview_id")))
+    error = jobmojito_error(result)
+    if error is not None:
+        return Outcome(row, RowStatus.ERROR, error)
     # "ok" without a link, or a result we do not know: the candidate may be registered, so
     # the row must not be sent again blindly; it stays pending for the recruiter to check.
     return None

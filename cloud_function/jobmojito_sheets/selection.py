@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from gspread.utils import a1_range_to_grid_range
 
+from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import BadRequest
 
 _CELL, _COLUMN, _ROW = r"[A-Z]{1,3}\d{1,7}", r"[A-Z]{1,3}", r"\d{1,7}"
@@ -20,7 +21,7 @@ _A1 = re.compile(
 
 def _bad_range(text: str, why: str) -> BadRequest:
     return BadRequest(
-        f"The selected range {text!r} {why}; select the rows again.", code="invalid_range"
+        f"The selected range {text!r} {why}; select the rows again.", code=ErrorCode.INVALID_RANGE
     )
 
 

@@ -22,50 +22,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from jobmojito_sheets.claim import claim_rows, unmarked
 from jobmojito_sheets.config import Settings
-from jobmojito_sheets.errors import InviteError, NotFound, TooLarge, UpstreamError
-from jobmojito_sheets.jobmojito import (
-    Ambiguous,
-    CredentialsRejected,
-    JobMojitoClient,
-    NotProcessed,
-    RequestRefused,
-    UserPayload,
-)
+from jobmojito_sheets.error_codes import ErrorCode
+from jobmojito_sheets.errors import InviteError, NotFound, TooLarge
+from jobmojito_sheets.finish import ending, run_error, run_fails
+from jobmojito_sheets.jobmojito import JobMojitoClient, JobMojitoFailure, UserPayload
 from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_header_row, find_layout
 from jobmojito_sheets.locate import registered_rows
-from jobmojito_sheets.plan import (
-    ALREADY_REGISTERED,
-    DUPLICATE_OF,
-    PENDING_PREFIX,
-    Action,
-    Plan,
-    PlannedRow,
-    batches,
-    plan_invites,
-    read_rows,
-)
+from jobmojito_sheets.plan import Plan, PlannedRow, batches, plan_invites, read_rows
 from jobmojito_sheets.request_body import InviteRequest
-from jobmojito_sheets.results import Outcome, match_results
-from jobmojito_sheets.selection import coalesce_spans, row_spans, rows_as_ranges, selected_rows
+from jobmojito_sheets.results import Outcome
+from jobmojito_sheets.row_status import NOT_SENT_STOPPED, RowStatus, pending_marker, summarize
+from jobmojito_sheets.selection import coalesce_spans, row_spans, selected_rows
+from jobmojito_sheets.settle import settle_batch
 from jobmojito_sheets.sheets import SheetsGateway, Tab
-from jobmojito_sheets.writer import Flushed, SheetWriter
+from jobmojito_sheets.writer import Flushed, SheetWriter, Snapshot
 
 log = logging.getLogger(__name__)
 
 # Ranges in the one read of the selection (they travel in the request's URL).
 MAX_READ_RANGES = 50
-
-NOT_SENT_UNREACHABLE = "Not sent: JobMojito could not be reached; run the menu again"
-NOT_SENT_STOPPED = "Not sent: the run stopped before this row; run the menu again"
-NOT_SENT_MOVED = "Not sent: the row moved while the run was going; run the menu again"
-NOT_SENT_YET = "Not sent yet: the function's time ran out; the next call continues"
-NOT_SENT_SHEETS = "Not sent: Google Sheets could not be written; run the menu again"
-
-
-def pending_marker(run_id: str, now: datetime) -> str:
-    """The write-ahead text; `plan.is_pending` recognises it on the next run."""
-    return f"{PENDING_PREFIX}run {run_id}, {now:%Y-%m-%d %H:%M} UTC)"
 
 
 def find_tab(tabs: Sequence[Tab], request: InviteRequest) -> Tab:
@@ -78,7 +55,7 @@ def find_tab(tabs: Sequence[Tab], request: InviteRequest) -> Tab:
     raise NotFound(
         f"The tab {which} was not found in this spreadsheet; run the menu from the "
         "candidates' tab.",
-        code="sheet_not_found",
+        code=ErrorCode.SHEET_NOT_FOUND,
     )
 
 
@@ -126,14 +103,22 @@ class RowReport:
     """What the answer says of one row; `written` false means the Sheet could not be updated."""
 
     planned: PlannedRow
+    status: RowStatus
     result: str
     at: int
     interview_url: str | None = None
     profile_interview_id: str | None = None
     written: bool = True
 
+    def apply(self, outcome: Outcome) -> None:
+        self.status = outcome.status
+        self.result = outcome.result
+        self.interview_url = outcome.interview_url
+        self.profile_interview_id = outcome.profile_interview_id
+
     def to_json(self, dry_run: bool) -> dict[str, Any]:
         entry: dict[str, Any] = {"row": self.at, "email": self.planned.source.email}
+        entry["status"] = str(self.status)
         entry["result"] = self.result
         if self.interview_url:
             entry["interview_url"] = self.interview_url
@@ -144,9 +129,14 @@ class RowReport:
         return entry
 
 
+def taken_rows(snapshot: Snapshot, header_row: int) -> dict[str, int]:
+    return registered_rows(snapshot.emails, snapshot.results, header_row)
+
+
 @dataclass
 class Run:
-    """The mutable state of one run, owned by the thread that calls `run`."""
+    """The mutable state of one run, owned by the thread that calls `run`: what to write next
+    and what to answer. Every decision is made by the pure rules it calls."""
 
     plan: Plan
     writer: SheetWriter
@@ -154,7 +144,7 @@ class Run:
     reports: dict[int, RowReport] = field(default_factory=dict)
     outbox: dict[int, dict[str, str]] = field(default_factory=dict)
     sent: set[int] = field(default_factory=set)
-    answered: set[int] = field(default_factory=set)
+    answered: bool = False
     stop: InviteError | None = None
     sheets_error: InviteError | None = None
     last_flush: float = float("-inf")
@@ -173,63 +163,54 @@ class Run:
         self.last_flush = now
         return self._settle_write(cells, self.writer.flush(cells, self.expected()))
 
+    def _report(self, outcomes: dict[int, Outcome], writes: dict[int, dict[str, str]]) -> None:
+        for row, outcome in outcomes.items():
+            self.reports[row].apply(outcome)
+        self.outbox.update(writes)
+
     def start_wave(
         self, wave: list[list[PlannedRow]], marker: str, now: float
     ) -> list[list[PlannedRow]]:
         """Mark the wave's rows pending (with whatever else waits in the outbox) in one read
-        and one write; returns the batches to send now: the rows that were marked.
-
-        A row whose email is registered or pending on any row of the tab is not sent but
-        skipped as a duplicate of that row (unless the run is forced).
-        """
+        and one write; returns the batches to send now: the rows that were marked."""
         self.last_flush = now
         rows = [planned for batch in wave for planned in batch]
         try:
             snapshot = self.writer.snapshot()
         except InviteError as error:
             self.sheets_error = self.sheets_error or error
-            self._never_sent(rows, NOT_SENT_SHEETS)
+            self._never_sent(unmarked(rows, sheets_failed=True))
             return []
-        taken = (
-            {}
-            if self.force
-            else registered_rows(snapshot.emails, snapshot.results, self.writer.header_row)
-        )
         expected = self.expected()
         at = self.writer.locate({p.row: expected[p.row] for p in rows}, snapshot)
-        skipped: set[int] = set()
-        for planned in rows:
-            other = taken.get(planned.source.email.strip().lower())
-            report = self.reports[planned.row]
-            if other is None:
-                report.result = marker
-                self.outbox[planned.row] = {"result": marker}
-            elif other == at[planned.row]:  # registered on this very row since it was read
-                skipped.add(planned.row)
-                report.result = ALREADY_REGISTERED  # and its cells stay exactly as they are
-            else:
-                skipped.add(planned.row)
-                report.result = f"{DUPLICATE_OF}{other}"
-                self.outbox[planned.row] = {"result": report.result}
+        claim = claim_rows(rows, taken_rows(snapshot, self.writer.header_row), at, force=self.force)
+        marks = {p.row: Outcome(p.row, RowStatus.PENDING, marker) for p in claim.send}
+        self._report(
+            {**claim.skipped, **marks},
+            {
+                row: o.cells()
+                for row, o in {**claim.skipped, **marks}.items()
+                if o.status is not RowStatus.REGISTERED  # its cells stay exactly as they are
+            },
+        )
         cells, self.outbox = self.outbox, {}
         marked = self._settle_write(cells, self.writer.write(cells, expected, snapshot))
-        unmarked = NOT_SENT_SHEETS if self.sheets_error else NOT_SENT_MOVED
         self._never_sent(
-            [p for p in rows if p.row not in marked and p.row not in skipped], unmarked
+            unmarked(
+                [p for p in claim.send if p.row not in marked],
+                sheets_failed=self.sheets_error is not None,
+            )
         )
-        return [
-            sendable
-            for batch in wave
-            if (sendable := [p for p in batch if p.row in marked and p.row not in skipped])
-        ]
+        sending = {p.row for p in claim.send} & marked
+        return [sendable for batch in wave if (sendable := [p for p in batch if p.row in sending])]
 
-    def _never_sent(self, rows: Sequence[PlannedRow], result: str) -> None:
+    def _never_sent(self, outcomes: dict[int, Outcome]) -> None:
         """Rows of a wave that were not marked: their marker must never be written later, and
         the Sheet already holds what it should, what the rows held before."""
-        for planned in rows:
-            self.outbox.pop(planned.row, None)
-            self.reports[planned.row].result = result
-            self.reports[planned.row].written = True
+        for row, outcome in outcomes.items():
+            self.outbox.pop(row, None)
+            self.reports[row].apply(outcome)
+            self.reports[row].written = True
 
     def _settle_write(self, cells: dict[int, dict[str, str]], flushed: Flushed) -> set[int]:
         if flushed.error is not None:
@@ -246,103 +227,36 @@ class Run:
             self.reports[row].written = False
         return set(flushed.written)
 
-    def restore(self, batch: Sequence[PlannedRow], result: str) -> None:
-        """JobMojito processed nothing: put back what the rows held before their marker."""
-        for planned in batch:
-            self.outbox[planned.row] = {"result": planned.source.result}
-            self.reports[planned.row].result = result
-
     def settle(self, batch: list[PlannedRow], future: Future[list[object]]) -> None:
         """Fold one finished batch into the reports and the outbox."""
         error = future.exception()
-        if error is None:
-            matched = match_results(batch, future.result())
-            self.answered.update(p.row for p in batch)
-            for planned in batch:
-                outcome = matched.get(planned.row)
-                if outcome is None:
-                    continue  # may or may not be registered: it stays pending
-                self._record(outcome)
-        elif isinstance(error, Ambiguous):
-            log.warning("a batch of %d may have been processed: %s", len(batch), error)
-        elif isinstance(error, CredentialsRejected):
-            self.stop = self.stop or credentials_rejected()
-            self.restore(batch, NOT_SENT_STOPPED)
-        elif isinstance(error, RequestRefused):
-            self.stop = self.stop or request_refused(error)
-            self.restore(batch, NOT_SENT_STOPPED)
-        elif isinstance(error, NotProcessed):
-            log.warning("a batch of %d was not processed: %s", len(batch), error)
-            self.stop = self.stop or unreachable()
-            self.restore(batch, NOT_SENT_UNREACHABLE)
-        else:
+        if error is not None and not isinstance(error, JobMojitoFailure):
             raise error
-
-    def _record(self, outcome: Outcome) -> None:
-        report = self.reports[outcome.row]
-        report.result = outcome.result
-        report.interview_url = outcome.interview_url
-        report.profile_interview_id = outcome.profile_interview_id
-        self.outbox[outcome.row] = outcome.cells()
-
-
-def credentials_rejected() -> InviteError:
-    return UpstreamError(
-        "JobMojito rejected the function's credentials (the API token is expired or "
-        "revoked): ask the engineer who deployed the function to update the "
-        "JOBMOJITO_API_TOKEN secret in Google Cloud Secret Manager.",
-        code="jobmojito_credentials_rejected",
-    )
-
-
-def request_refused(refused: RequestRefused) -> InviteError:
-    field_name = f" (field {refused.name})" if refused.name else ""
-    return InviteError(
-        f"JobMojito refused the request: {refused.error}{field_name}; check the interview ID "
-        "in Settings.",
-        code="jobmojito_rejected_request",
-        status=422,
-    )
-
-
-def unreachable() -> InviteError:
-    return UpstreamError(
-        "JobMojito could not be reached; nothing more was sent. Wait a few minutes and run the "
-        "menu again.",
-        code="jobmojito_unreachable",
-    )
+        settlement = settle_batch(batch, error if error is not None else future.result())
+        if error is not None:
+            log.warning("a batch of %d failed: %s", len(batch), type(error).__name__)
+        self.answered = self.answered or settlement.answered
+        self.stop = self.stop or settlement.stop
+        self._report(settlement.outcomes, settlement.writes)
 
 
 def _planned_reports(plan: Plan) -> dict[int, RowReport]:
     """Each row as the plan leaves it; a registered row shows the link it already has."""
     reports: dict[int, RowReport] = {}
     for planned in plan.rows:
-        report = RowReport(planned, planned.result, planned.row)
-        if planned.action is Action.REGISTERED:
+        report = RowReport(planned, planned.status, planned.result, planned.row)
+        if planned.status is RowStatus.REGISTERED:
             report.interview_url = planned.source.interview_url or None
         reports[planned.row] = report
     return reports
 
 
-def _summary(state_rows: Sequence[RowReport], plan: Plan, sent: int) -> dict[str, int]:
-    results = [r.result for r in state_rows]
-    return {
-        "selected": len(results),
-        "sent": sent,
-        "ok": sum(1 for r in results if r == "ok"),
-        "errors": sum(1 for r in results if r.startswith("Error")),
-        "skipped": sum(1 for r in results if r.startswith("Skipped")),
-        "pending": sum(1 for r in results if r.startswith(PENDING_PREFIX)),
-        "not_sent": sum(1 for r in results if r.startswith("Not sent")),
-    }
-
-
 def _answer(
-    reports: Sequence[RowReport], plan: Plan, layout: Layout, sent: int,
+    reports: Sequence[RowReport], layout: Layout, sent: int,
     *, dry_run: bool, remaining: list[str],
 ) -> dict[str, Any]:  # fmt: skip
     return {
-        "summary": _summary(reports, plan, sent),
+        "summary": summarize((r.status for r in reports), sent),
         "rows": [r.to_json(dry_run) for r in reports],
         "columns": layout.letters(),
         "remaining": remaining,
@@ -359,6 +273,23 @@ def _send(
     )
 
 
+def preview(plan: Plan, layout: Layout, writer: SheetWriter, *, force: bool) -> dict[str, Any]:
+    """The dry run: the plan, then the same claim rule the real run applies to the tab's
+    email and result columns (one read; none when forced or when the result column does not
+    exist yet, as then no row can hold a candidate)."""
+    reports = _planned_reports(plan)
+    rows = plan.to_send
+    if rows and not force and "result" not in layout.new_headers.values():
+        snapshot = writer.snapshot()
+        expected = {p.row: (p.source.email, p.source.result) for p in rows}
+        at = writer.locate(expected, snapshot)
+        claim = claim_rows(rows, taken_rows(snapshot, layout.header_row), at, force=False)
+        for row, outcome in claim.skipped.items():
+            reports[row].apply(outcome)
+        rows = list(claim.send)
+    return _answer(list(reports.values()), layout, len(rows), dry_run=True, remaining=[])
+
+
 def run(
     request: InviteRequest,
     settings: Settings,
@@ -372,15 +303,15 @@ def run(
     started = clock() if started is None else started
     tab = find_tab(sheets.tabs(), request)
     layout, plan = read_selection(sheets, tab, request, settings.max_rows)
+    writer = SheetWriter(sheets, tab, layout)
     if request.dry_run:
-        reports = list(_planned_reports(plan).values())
-        return _answer(reports, plan, layout, len(plan.to_send), dry_run=True, remaining=[])
+        return preview(plan, layout, writer, force=request.force)
 
     marker = pending_marker(secrets.token_hex(3), datetime.now(UTC))
-    state = Run(plan, SheetWriter(sheets, tab, layout), force=request.force)
+    state = Run(plan, writer, force=request.force)
     state.reports = _planned_reports(plan)
-    for planned in plan.to_send:
-        state.reports[planned.row].result = NOT_SENT_STOPPED  # until its batch is sent
+    for planned in plan.to_send:  # until its batch is sent
+        state.reports[planned.row].apply(Outcome(planned.row, RowStatus.NOT_SENT, NOT_SENT_STOPPED))
     refusals = {p.row: {"result": p.result} for p in plan.rows if p.refused}
     queue = deque(batches(plan.to_send, settings.batch_size))
     in_flight: dict[Future[list[object]], list[PlannedRow]] = {}
@@ -412,29 +343,22 @@ def run(
                 wait(list(in_flight), timeout=wait_for, return_when=FIRST_COMPLETED)
             else:  # nothing to wait for but the next write slot
                 time.sleep(wait_for)
-    stop = state.stop
-    fails = stop is not None and (stop.code != "jobmojito_unreachable" or not state.answered)
-    if not fails:
+    if not run_fails(state.stop, state.answered):
         # The planned refusals (bad rows, duplicates) are written once the run went through;
         # a run that fails leaves every row it did not send exactly as it was.
         state.outbox = {**refusals, **state.outbox}
     state.flush(clock())
 
-    unsent = [p.row for batch in queue for p in batch]
-    remaining: list[str] = []
-    if unsent and state.stop is None and state.sheets_error is None:
-        remaining = rows_as_ranges(unsent)
-        for row in unsent:
-            state.reports[row].result = NOT_SENT_YET
-    elif unsent and state.stop is not None and state.stop.code == "jobmojito_unreachable":
-        for row in unsent:
-            state.reports[row].result = NOT_SENT_UNREACHABLE
+    end = ending(
+        [p.row for batch in queue for p in batch], state.stop, state.sheets_error is not None
+    )
+    for row, outcome in end.unsent.items():
+        state.reports[row].apply(outcome)
     reports = [state.reports[p.row] for p in plan.rows]
-    answer = _answer(reports, plan, layout, len(state.sent), dry_run=False, remaining=remaining)
-
-    if stop is not None and fails:
-        stop.extra = answer
-        raise stop
-    if state.sheets_error is not None and not state.sent:
-        raise state.sheets_error
+    answer = _answer(reports, layout, len(state.sent), dry_run=False, remaining=end.remaining)
+    error = run_error(state.stop, state.answered, state.sheets_error, bool(state.sent))
+    if error is not None:
+        if error is state.stop:
+            error.extra = answer
+        raise error
     return answer

@@ -28,6 +28,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import (
     BadRequest,
     Forbidden,
@@ -122,30 +123,29 @@ def _translate(error: Exception) -> InviteError:
         return Unauthenticated(
             "Google did not accept your access to Google Sheets; reload the spreadsheet and "
             "run the menu again.",
-            code="sheets_token_rejected",
+            code=ErrorCode.SHEETS_TOKEN_REJECTED,
         )
     if status == 403:
         return Forbidden(
             "Your Google account cannot edit this spreadsheet; ask its owner for edit access.",
-            code="sheet_access_denied",
+            code=ErrorCode.SHEET_ACCESS_DENIED,
         )
     if status == 404:
         return NotFound(
             "The spreadsheet was not found; check that it still exists and that the menu was "
             "run from it.",
-            code="spreadsheet_not_found",
+            code=ErrorCode.SPREADSHEET_NOT_FOUND,
         )
     if status == 400:
         detail = error.error.get("message", "") if isinstance(error, APIError) else ""
         log.warning("Sheets API refused a request: %s", detail)
         return BadRequest(
             "Google Sheets refused the selected ranges; select the candidate rows again.",
-            code="invalid_range",
+            code=ErrorCode.INVALID_RANGE,
         )
     return UpstreamError(
         "Google Sheets is not answering right now; wait a minute and run the menu again.",
-        code="sheets_unavailable",
-        status=503,
+        code=ErrorCode.SHEETS_UNAVAILABLE,
     )
 
 

@@ -54,13 +54,19 @@ class SheetWriter:
         header = layout.header_row
         email = column_letter(layout.email)
         result = column_letter(layout.outputs["result"])
-        if not self._grid_wide_enough:  # the result column must exist to be read
-            self._sheets.append_columns(self._tab, layout.width_needed - self._tab.column_count)
-            self._grid_wide_enough = True
+        if layout.outputs["result"] >= self._tab.column_count:  # it must exist to be read
+            self._grow_grid()
         header_row, emails, results = self._sheets.read(
             self._tab, [f"{header}:{header}", f"{email}:{email}", f"{result}:{result}"]
         )
         return Snapshot(header_row[0] if header_row else [], emails, results)
+
+    def _grow_grid(self) -> None:
+        """Add the columns the output columns need (writes outside the grid are refused)."""
+        if not self._grid_wide_enough:
+            needed = self._layout.width_needed - self._tab.column_count
+            self._sheets.append_columns(self._tab, needed)
+            self._grid_wide_enough = True
 
     def locate(
         self, rows: Mapping[int, tuple[str, str]], snapshot: Snapshot
@@ -106,6 +112,7 @@ class SheetWriter:
         if not self._headers_written:
             targets[layout.header_row] = header_cells(layout)
         try:
+            self._grow_grid()
             self._sheets.write(value_ranges(self._tab.title, layout, targets))
         except InviteError as error:
             return Flushed(not_written=set(cells), error=error)

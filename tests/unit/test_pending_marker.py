@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from jobmojito_sheets.plan import Action, SheetRow, plan_invites
-from jobmojito_sheets.service import pending_marker
+from jobmojito_sheets.plan import SheetRow, plan_invites
+from jobmojito_sheets.row_status import RowStatus, pending_marker
 
 
 def test_marker_names_the_run_and_the_utc_time() -> None:
@@ -16,5 +16,5 @@ def test_marker_names_the_run_and_the_utc_time() -> None:
 def test_a_row_holding_the_marker_is_not_sent_again_without_force() -> None:
     marker = pending_marker("a1b2c3", datetime.now(UTC))
     row = SheetRow(row=2, name="Ann", email="ann@example.com", result=marker)
-    assert plan_invites([row], force=False).rows[0].action is Action.PENDING
-    assert plan_invites([row], force=True).rows[0].action is Action.SEND
+    assert plan_invites([row], force=False).rows[0].status is RowStatus.INTERRUPTED
+    assert plan_invites([row], force=True).rows[0].status is RowStatus.WOULD_SEND

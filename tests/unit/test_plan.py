@@ -7,45 +7,44 @@ from collections import Counter
 import pytest
 from jobmojito_sheets.layout import find_layout
 from jobmojito_sheets.plan import (
-    ALREADY_REGISTERED,
-    PENDING_FROM_INTERRUPTED,
-    WOULD_SEND,
-    Action,
     PlannedRow,
     SheetRow,
     batches,
     plan_invites,
     read_rows,
 )
+from jobmojito_sheets.row_status import ALREADY_REGISTERED, INTERRUPTED, WOULD_SEND, RowStatus
 
 ANN = "ann@example.com"
 BOB = "bob@example.com"
 URL = "https://cool.jobmojito.com/i/abc"
 
 
-def _plan(*rows: SheetRow, force: bool = False) -> dict[int, tuple[Action, str]]:
-    return {p.row: (p.action, p.result) for p in plan_invites(rows, force=force).rows}
+def _plan(*rows: SheetRow, force: bool = False) -> dict[int, tuple[RowStatus, str]]:
+    return {p.row: (p.status, p.result) for p in plan_invites(rows, force=force).rows}
 
 
 def test_valid_row_is_sent() -> None:
     plan = plan_invites([SheetRow(2, "Ann", ANN)], force=False)
-    assert [(p.row, p.action, p.result) for p in plan.rows] == [(2, Action.SEND, WOULD_SEND)]
+    assert [(p.row, p.status, p.result) for p in plan.rows] == [
+        (2, RowStatus.WOULD_SEND, WOULD_SEND)
+    ]
     assert [p.row for p in plan.to_send] == [2]
     assert not plan.rows[0].refused
 
 
 def test_empty_name() -> None:
-    assert _plan(SheetRow(2, "", ANN)) == {2: (Action.ERROR, "Error: name is empty")}
+    assert _plan(SheetRow(2, "", ANN)) == {2: (RowStatus.INVALID, "Error: name is empty")}
 
 
 def test_empty_email() -> None:
-    assert _plan(SheetRow(2, "Ann", "")) == {2: (Action.ERROR, "Error: email is empty")}
+    assert _plan(SheetRow(2, "Ann", "")) == {2: (RowStatus.INVALID, "Error: email is empty")}
 
 
 @pytest.mark.parametrize("email", ["bob", "a@", "a@b", "a b@example.com", "@example.com"])
 def test_invalid_email(email: str) -> None:
     ((action, result),) = _plan(SheetRow(2, "Bob", email)).values()
-    assert action is Action.ERROR
+    assert action is RowStatus.INVALID
     assert result.startswith("Error: invalid email address")
 
 
@@ -65,7 +64,7 @@ def test_duplicates_are_case_insensitive_and_sent_once() -> None:
         force=False,
     )
     assert [p.row for p in plan.to_send] == [2, 3]
-    assert {p.row: p.result for p in plan.rows if p.action is Action.DUPLICATE} == {
+    assert {p.row: p.result for p in plan.rows if p.status is RowStatus.DUPLICATE} == {
         5: "Skipped: duplicate of row 2",
         8: "Skipped: duplicate of row 2",
     }
@@ -75,7 +74,7 @@ def test_duplicates_are_case_insensitive_and_sent_once() -> None:
 def test_registered_row_is_skipped_and_not_written() -> None:
     plan = plan_invites([SheetRow(2, "Ann", ANN, result="ok", interview_url=URL)], force=False)
     (planned,) = plan.rows
-    assert (planned.action, planned.result) == (Action.REGISTERED, ALREADY_REGISTERED)
+    assert (planned.status, planned.result) == (RowStatus.REGISTERED, ALREADY_REGISTERED)
     assert not planned.refused
     assert plan.to_send == []
 
@@ -83,21 +82,28 @@ def test_registered_row_is_skipped_and_not_written() -> None:
 @pytest.mark.parametrize("result", ["ok", "OK", "Ok"])
 def test_registered_ok_is_case_insensitive(result: str) -> None:
     row = SheetRow(2, "Ann", ANN, result=result, interview_url=URL)
-    assert _plan(row)[2][0] is Action.REGISTERED
+    assert _plan(row)[2][0] is RowStatus.REGISTERED
 
 
 def test_registered_row_is_sent_again_with_force() -> None:
     row = SheetRow(2, "Ann", ANN, result="ok", interview_url=URL)
-    assert _plan(row, force=True) == {2: (Action.SEND, WOULD_SEND)}
+    assert _plan(row, force=True) == {2: (RowStatus.WOULD_SEND, WOULD_SEND)}
 
 
-def test_ok_without_url_is_sent_again() -> None:
-    assert _plan(SheetRow(2, "Ann", ANN, result="ok")) == {2: (Action.SEND, WOULD_SEND)}
+def test_ok_without_url_is_registered_too() -> None:
+    # Its credit is spent whether or not the link cell still holds the link: the preview and
+    # the real run (row_status.cell_state) agree, and nothing is spent twice.
+    assert _plan(SheetRow(2, "Ann", ANN, result="ok")) == {
+        2: (RowStatus.REGISTERED, ALREADY_REGISTERED)
+    }
+    assert _plan(SheetRow(2, "Ann", ANN, result=" OK ")) == {
+        2: (RowStatus.REGISTERED, ALREADY_REGISTERED)
+    }
 
 
 def test_earlier_error_result_is_sent_again() -> None:
     row = SheetRow(2, "Ann", ANN, result="Error: no credit", interview_url=URL)
-    assert _plan(row) == {2: (Action.SEND, WOULD_SEND)}
+    assert _plan(row) == {2: (RowStatus.WOULD_SEND, WOULD_SEND)}
 
 
 def test_duplicate_above_a_registered_row_is_not_sent() -> None:
@@ -106,8 +112,8 @@ def test_duplicate_above_a_registered_row_is_not_sent() -> None:
         SheetRow(6, "Ann", ANN, result="ok", interview_url=URL),
     )
     assert plan == {
-        2: (Action.DUPLICATE, "Skipped: duplicate of row 6"),
-        6: (Action.REGISTERED, ALREADY_REGISTERED),
+        2: (RowStatus.DUPLICATE, "Skipped: duplicate of row 6"),
+        6: (RowStatus.REGISTERED, ALREADY_REGISTERED),
     }
 
 
@@ -118,22 +124,22 @@ def test_with_force_the_first_row_is_sent_and_the_registered_one_is_a_duplicate(
         force=True,
     )
     assert plan == {
-        2: (Action.SEND, WOULD_SEND),
-        6: (Action.DUPLICATE, "Skipped: duplicate of row 2"),
+        2: (RowStatus.WOULD_SEND, WOULD_SEND),
+        6: (RowStatus.DUPLICATE, "Skipped: duplicate of row 2"),
     }
 
 
 def test_pending_row_is_skipped_unless_force() -> None:
     row = SheetRow(4, "Ann", ANN, result="Pending (run 2024-05-01T10:00Z)")
     plan = plan_invites([row], force=False)
-    assert [(p.action, p.result) for p in plan.rows] == [(Action.PENDING, PENDING_FROM_INTERRUPTED)]
+    assert [(p.status, p.result) for p in plan.rows] == [(RowStatus.INTERRUPTED, INTERRUPTED)]
     assert not plan.rows[0].refused
-    assert _plan(row, force=True) == {4: (Action.SEND, WOULD_SEND)}
+    assert _plan(row, force=True) == {4: (RowStatus.WOULD_SEND, WOULD_SEND)}
 
 
 def test_duplicate_above_a_pending_row_is_not_sent() -> None:
     plan = _plan(SheetRow(2, "Ann", ANN), SheetRow(3, "Ann", ANN, result="Pending (run x)"))
-    assert plan[2] == (Action.DUPLICATE, "Skipped: duplicate of row 3")
+    assert plan[2] == (RowStatus.DUPLICATE, "Skipped: duplicate of row 3")
 
 
 def test_plan_keeps_row_order_and_counts() -> None:
@@ -147,8 +153,13 @@ def test_plan_keeps_row_order_and_counts() -> None:
         force=False,
     )
     assert [p.row for p in plan.rows] == [2, 3, 4, 5]
-    actions = Counter(p.action for p in plan.rows)
-    assert actions == {Action.SEND: 1, Action.ERROR: 1, Action.DUPLICATE: 1, Action.REGISTERED: 1}
+    actions = Counter(p.status for p in plan.rows)
+    assert actions == {
+        RowStatus.WOULD_SEND: 1,
+        RowStatus.INVALID: 1,
+        RowStatus.DUPLICATE: 1,
+        RowStatus.REGISTERED: 1,
+    }
     assert [p.row for p in plan.rows if p.refused] == [4, 5]
 
 
@@ -209,7 +220,7 @@ def test_read_rows_joins_first_and_last_name(first: str, last: str, name: str) -
 def test_names_are_trimmed_but_otherwise_kept(cell: str, name: str) -> None:
     (row,) = read_rows(NAME_LAYOUT, {3: [cell, ANN]})
     assert row.name == name
-    assert _plan(row) == {3: (Action.SEND, WOULD_SEND)}
+    assert _plan(row) == {3: (RowStatus.WOULD_SEND, WOULD_SEND)}
 
 
 @pytest.mark.parametrize(
@@ -218,7 +229,7 @@ def test_names_are_trimmed_but_otherwise_kept(cell: str, name: str) -> None:
 )
 def test_batches(count: int, size: int, sizes: list[int]) -> None:
     rows = [
-        PlannedRow(SheetRow(n, "N", f"n{n}@example.com"), Action.SEND, WOULD_SEND)
+        PlannedRow(SheetRow(n, "N", f"n{n}@example.com"), RowStatus.WOULD_SEND, WOULD_SEND)
         for n in range(count)
     ]
     split = batches(rows, size)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 from jobmojito_sheets.layout import Layout
-from jobmojito_sheets.plan import WOULD_SEND, Action, PlannedRow, SheetRow
+from jobmojito_sheets.plan import PlannedRow, SheetRow
 from jobmojito_sheets.results import Outcome, header_cells, match_results, value_ranges
+from jobmojito_sheets.row_status import WOULD_SEND, RowStatus
 
-ANN = PlannedRow(SheetRow(2, "Ann", "Ann@Example.com"), Action.SEND, WOULD_SEND)
-BOB = PlannedRow(SheetRow(5, "Bob", "bob@example.com", external_id="B-1"), Action.SEND, WOULD_SEND)
+ANN = PlannedRow(SheetRow(2, "Ann", "Ann@Example.com"), RowStatus.WOULD_SEND, WOULD_SEND)
+BOB = PlannedRow(
+    SheetRow(5, "Bob", "bob@example.com", external_id="B-1"), RowStatus.WOULD_SEND, WOULD_SEND
+)
 URL_A = "https://cool.jobmojito.com/i/ann"
 URL_B = "https://cool.jobmojito.com/i/bob"
 
@@ -21,7 +24,10 @@ def test_answer_maps_by_email_case_insensitively() -> None:
     outcomes = match_results(
         [ANN, BOB], [_ok("ann@example.COM", URL_A, "pa"), _ok("BOB@example.com", URL_B)]
     )
-    assert outcomes == {2: Outcome(2, "ok", URL_A, "pa"), 5: Outcome(5, "ok", URL_B, "p")}
+    assert outcomes == {
+        2: Outcome(2, RowStatus.OK, "ok", URL_A, "pa"),
+        5: Outcome(5, RowStatus.OK, "ok", URL_B, "p"),
+    }
 
 
 def test_reordered_answer_maps_by_email_not_position() -> None:
@@ -74,7 +80,9 @@ def test_ok_without_interview_url_says_nothing_for_sure(url: object) -> None:
 
 def test_jobmojito_error_is_kept() -> None:
     item = {"email": "ann@example.com", "result": "Error: user already registered"}
-    assert match_results([ANN], [item]) == {2: Outcome(2, "Error: user already registered")}
+    assert match_results([ANN], [item]) == {
+        2: Outcome(2, RowStatus.ERROR, "Error: user already registered")
+    }
 
 
 @pytest.mark.parametrize("result", ["done", "Invited", "", None, 5])
@@ -89,12 +97,12 @@ def test_long_error_is_cut() -> None:
 
 
 def test_outcome_cells() -> None:
-    assert Outcome(2, "ok", URL_A, "p").cells() == {
+    assert Outcome(2, RowStatus.OK, "ok", URL_A, "p").cells() == {
         "result": "ok",
         "interview_url": URL_A,
         "profile_interview_id": "p",
     }
-    assert Outcome(2, "Error: x").cells() == {"result": "Error: x"}
+    assert Outcome(2, RowStatus.ERROR, "Error: x").cells() == {"result": "Error: x"}
 
 
 LAYOUT = Layout(

@@ -1,0 +1,67 @@
+"""Which rows of a wave may be marked and sent, decided against a fresh read of the tab (pure).
+
+Before a wave of batches is sent, the function reads the tab's email and result columns once.
+A row is sent only if no row of the tab holds its candidate as registered or pending: the
+selection may not include that row, or the script may have sent it in an earlier call of the
+same menu run. The preview applies the same rule to the same read, so it says what the run
+will do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from jobmojito_sheets.plan import PlannedRow
+from jobmojito_sheets.results import Outcome
+from jobmojito_sheets.row_status import (
+    ALREADY_REGISTERED,
+    NOT_SENT_MOVED,
+    NOT_SENT_SHEETS,
+    RowStatus,
+    duplicate_of,
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """`send`: the rows to mark and send, in wave order; `skipped`: the others and why."""
+
+    send: tuple[PlannedRow, ...]
+    skipped: dict[int, Outcome]
+
+
+def claim_rows(
+    rows: Sequence[PlannedRow],
+    taken: Mapping[str, int],
+    located: Mapping[int, int | None],
+    *,
+    force: bool,
+) -> Claim:
+    """Split a wave's rows into those to send and those another row already holds.
+
+    `taken` maps each email registered or pending on some row of the tab to the first such
+    row, as the fresh read shows it; `located` is where each wave row stands in that read. A
+    row whose own cell became registered meanwhile is `registered` (its cells are kept); a
+    row whose candidate another row holds is a `duplicate` of that row. A forced run claims
+    every row.
+    """
+    send: list[PlannedRow] = []
+    skipped: dict[int, Outcome] = {}
+    for planned in rows:
+        other = None if force else taken.get(planned.source.email.strip().lower())
+        if other is None:
+            send.append(planned)
+        elif other == located.get(planned.row):
+            skipped[planned.row] = Outcome(planned.row, RowStatus.REGISTERED, ALREADY_REGISTERED)
+        else:
+            skipped[planned.row] = Outcome(planned.row, RowStatus.DUPLICATE, duplicate_of(other))
+    return Claim(tuple(send), skipped)
+
+
+def unmarked(rows: Sequence[PlannedRow], *, sheets_failed: bool) -> dict[int, Outcome]:
+    """Rows whose pending marker could not be written: never sent, and the Sheet still holds
+    what they held before. Either the write failed, or the row could not be found for certain
+    (it moved)."""
+    result = NOT_SENT_SHEETS if sheets_failed else NOT_SENT_MOVED
+    return {p.row: Outcome(p.row, RowStatus.NOT_SENT, result) for p in rows}

@@ -1,0 +1,120 @@
+"""What happened to one row: a status code for machines and a result text for people (pure).
+
+Every answer row carries both: `status`, a stable code the Apps Script switches on, and
+`result`, the sentence the Sheet shows. The texts are made here and nowhere else, and the
+only text ever read back (from the Sheet's result column, which is the record of earlier
+runs) is read back here, by `cell_state`.
+
+| status        | result text                                          | written to the Sheet |
+|---------------|------------------------------------------------------|----------------------|
+| `would_send`  | `Would send` (preview only)                          | no                   |
+| `ok`          | `ok`                                                 | yes                  |
+| `registered`  | `Skipped: already registered`                        | no, the row is kept  |
+| `duplicate`   | `Skipped: duplicate of row N`                        | yes                  |
+| `invalid`     | `Error: email is empty`, `Error: invalid email …`    | yes                  |
+| `error`       | `Error: …` as JobMojito says it                      | yes                  |
+| `pending`     | `Pending (run <id>, <UTC time>)`                     | yes                  |
+| `interrupted` | `Skipped: pending from an interrupted run: …`        | no, the row is kept  |
+| `not_sent`    | `Not sent: …`                                        | no, the row is kept  |
+| `not_yet`     | `Not sent yet: …` (listed in `remaining`)            | no, the row is kept  |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+
+
+class RowStatus(StrEnum):
+    WOULD_SEND = "would_send"
+    OK = "ok"
+    REGISTERED = "registered"
+    DUPLICATE = "duplicate"
+    INVALID = "invalid"
+    ERROR = "error"
+    PENDING = "pending"
+    INTERRUPTED = "interrupted"
+    NOT_SENT = "not_sent"
+    NOT_YET = "not_yet"
+
+
+WOULD_SEND = "Would send"
+OK = "ok"
+ALREADY_REGISTERED = "Skipped: already registered"
+INTERRUPTED = "Skipped: pending from an interrupted run: check in JobMojito, then use force"
+EMAIL_EMPTY = "Error: email is empty"
+NAME_EMPTY = "Error: name is empty"
+NOT_SENT_UNREACHABLE = "Not sent: JobMojito could not be reached; run the menu again"
+NOT_SENT_STOPPED = "Not sent: the run stopped before this row; run the menu again"
+NOT_SENT_MOVED = "Not sent: the row moved while the run was going; run the menu again"
+NOT_SENT_SHEETS = "Not sent: Google Sheets could not be written; run the menu again"
+NOT_YET = "Not sent yet: the function's time ran out; the next call continues"
+
+_PENDING_PREFIX = "Pending ("
+_ERROR_PREFIX = "Error"
+MAX_RESULT_LENGTH = 500
+
+
+def duplicate_of(row: int) -> str:
+    return f"Skipped: duplicate of row {row}"
+
+
+def invalid_email(reason: str) -> str:
+    return f"Error: invalid email address ({reason})"
+
+
+def pending_marker(run_id: str, now: datetime) -> str:
+    """The write-ahead text, put in a row's result cell before its batch is sent."""
+    return f"{_PENDING_PREFIX}run {run_id}, {now:%Y-%m-%d %H:%M} UTC)"
+
+
+def jobmojito_error(text: str) -> str | None:
+    """JobMojito's per-user `Error: …`, kept as it says it (bounded); None if it is not one."""
+    return text[:MAX_RESULT_LENGTH] if text.startswith(_ERROR_PREFIX) else None
+
+
+def cell_state(result_cell: str) -> RowStatus | None:
+    """What an earlier run left in a row's result cell, the one rule for "already done".
+
+    `ok` (any case) is registered, with or without a link in the row: its credit is spent, and
+    sending it again would spend another. A pending marker may be registered: JobMojito's
+    answer never came. Anything else (empty, an old error, an old duplicate) may be sent.
+    """
+    text = result_cell.strip()
+    if text.lower() == OK:
+        return RowStatus.REGISTERED
+    if text.startswith(_PENDING_PREFIX):
+        return RowStatus.INTERRUPTED
+    return None
+
+
+SUMMARY_FIELDS = ("selected", "sent", "ok", "errors", "skipped", "pending", "not_sent", "not_yet")
+
+_COUNTED_AS: dict[RowStatus, str | None] = {
+    RowStatus.WOULD_SEND: None,
+    RowStatus.OK: "ok",
+    RowStatus.REGISTERED: "skipped",
+    RowStatus.DUPLICATE: "skipped",
+    RowStatus.INTERRUPTED: "skipped",
+    RowStatus.INVALID: "errors",
+    RowStatus.ERROR: "errors",
+    RowStatus.PENDING: "pending",
+    RowStatus.NOT_SENT: "not_sent",
+    RowStatus.NOT_YET: "not_yet",
+}
+
+
+def summarize(statuses: Iterable[RowStatus], sent: int) -> dict[str, int]:
+    """The answer's `summary`, from the rows' statuses: the one place counts are made.
+
+    `sent` is the rows this call sent to JobMojito (in a preview: the rows it would send).
+    """
+    summary = dict.fromkeys(SUMMARY_FIELDS, 0)
+    summary["sent"] = sent
+    for status in statuses:
+        summary["selected"] += 1
+        field = _COUNTED_AS[status]
+        if field is not None:
+            summary[field] += 1
+    return summary
