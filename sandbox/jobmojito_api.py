@@ -367,6 +367,8 @@ class JobMojitoStandIn:
         self.emails_sent: list[str] = []
         self._faults: list[list[Any]] = []
         self._profiles: dict[str, str] = {}
+        # Per-user refusals JobMojito answers as `Error: …` (e.g. a candidate it will not take).
+        self.refusals: dict[str, str] = {}
         self._lock = threading.RLock()
 
     # -- configuration and inspection --
@@ -388,6 +390,11 @@ class JobMojitoStandIn:
         with self._lock:
             return Counter(credit.email for credit in self.credits)
 
+    def reject_email(self, email: str, result: str) -> None:
+        """Answer `result` (an `Error: …` text) for this user instead of registering it."""
+        with self._lock:
+            self.refusals[email.lower()] = result
+
     def clear_faults(self) -> None:
         """Drop the faults not yet consumed; keep the calls and credits recorded so far."""
         with self._lock:
@@ -401,6 +408,7 @@ class JobMojitoStandIn:
             self.emails_sent.clear()
             self._faults.clear()
             self._profiles.clear()
+            self.refusals.clear()
 
     def serve(self, port: int = 0) -> LoopbackServer:
         """Start a loopback HTTP server for this app; its `.url` is the client's base URL."""
@@ -529,6 +537,8 @@ class JobMojitoStandIn:
         if not is_valid_email(user.get("email")):
             return {**echoed, "result": "Error: Invalid email"}
         email: str = user["email"]
+        if email.lower() in self.refusals:
+            return {**echoed, "result": self.refusals[email.lower()]}
         url = self._interview_url(interview_id)
         credit_type = _credit_type(user, body)
         self._spend(interview_id, email, credit_type, url, REGISTER_PATH)

@@ -70,6 +70,10 @@ def _json(body: Mapping[str, Any], status: int) -> flask.Response:
     )
 
 
+def _error(error: InviteError) -> flask.Response:
+    return _json(error.to_json(), error.status)
+
+
 def _read_body(request: flask.Request) -> bytes:
     """At most one byte over the limit, so `parse_invite_request` can refuse an oversized body
     without the whole of it ever being read."""
@@ -91,10 +95,7 @@ def _access_token(request: flask.Request) -> str:
 def handle(request: flask.Request) -> flask.Response:
     """Answer one call: 200 with the run's answer, or the error's status and sentence."""
     if request.method != "POST":
-        return _json(
-            {"error": {"code": "method_not_allowed", "message": "Send the request as a POST."}},
-            405,
-        )
+        return _error(InviteError(code=ErrorCode.METHOD_NOT_ALLOWED))
     started = time.monotonic()
     try:
         raw = _read_body(request)
@@ -114,18 +115,9 @@ def handle(request: flask.Request) -> flask.Response:
         answer = run(invite, settings, sheets, rt.jobmojito(), started=started)
     except InviteError as error:
         log.warning("request refused: %s %s", error.status, error.code)
-        return _json(error.to_json(), error.status)
+        return _error(error)
     except Exception:
         log.exception("unexpected failure")
-        return _json(
-            {
-                "error": {
-                    "code": "internal_error",
-                    "message": "Something went wrong in the function; try again, and if it "
-                    "happens again tell the engineer who deployed it.",
-                }
-            },
-            500,
-        )
+        return _error(InviteError(code=ErrorCode.INTERNAL_ERROR))
     log.info("run by %s on %s: %s", caller, invite.spreadsheet_id, answer["summary"])
     return _json(answer, 200)

@@ -114,6 +114,8 @@ def test_body_over_1_mb_is_413(
         ("interview_id", None),
         ("spreadsheet_id", "1" * 10_000),
         ("interview_id", "i" * 10_000),
+        ("interview_id", "not-a-uuid"),
+        ("interview_id", "04e09fa5-3fb8-4236-b37d-fca2bcd1cb6\u0007"),
         ("ranges", ["A" * 10_000]),
         ("ranges", ["A2", "B" * 10_000]),
     ],
@@ -131,6 +133,18 @@ def test_field_of_the_wrong_type_or_size_is_400_naming_it(
     message = _error(response, 400, "invalid_request")
     assert f"'{field}'" in message
     assert len(message) < 300  # the oversized value is not echoed back
+
+
+def test_an_interview_id_that_is_not_a_uuid_is_refused_before_any_call(
+    function: FunctionProcess,
+    world: Sandbox,
+    sheet: SheetUnderTest,
+) -> None:
+    before = len(world.sheets.requests)
+    body = {**sheet.body(["A2"]), "interview_id": "04e09fa5-3fb8-4236\r\nX-Evil: 1"}
+    message = _error(invite(function.url, body, id_token=world.id_token()), 400, "invalid_request")
+    assert "'interview_id'" in message and "UUID" in message
+    assert len(world.sheets.requests) == before  # not even a read
 
 
 def test_overlong_tab_title_is_400_naming_it(

@@ -9,12 +9,13 @@ import pytest
 from jobmojito_sheets.errors import BadRequest, TooLarge
 from jobmojito_sheets.request_body import MAX_BODY_BYTES, InviteRequest, parse_invite_request
 
+INTERVIEW = "04e09fa5-3fb8-4236-b37d-fca2bcd1cb66"
 VALID: dict[str, Any] = {
     "spreadsheet_id": "1AbC",
     "sheet_id": 0,
     "ranges": ["A2:B10", "C15"],
     "type": "invitation",
-    "interview_id": "iv-1",
+    "interview_id": INTERVIEW,
 }
 _DROP: Any = object()  # a field value meaning "leave the field out"
 
@@ -38,7 +39,7 @@ def test_valid_body_with_defaults() -> None:
         sheet=None,
         ranges=("A2:B10", "C15"),
         type="invitation",
-        interview_id="iv-1",
+        interview_id=INTERVIEW,
         hide_menu=False,
         dry_run=False,
         force=False,
@@ -56,7 +57,7 @@ def test_valid_body_with_every_field() -> None:
 
 
 def test_unknown_fields_are_ignored() -> None:
-    assert parse_invite_request(_raw(colour="blue", extra={"a": 1})).interview_id == "iv-1"
+    assert parse_invite_request(_raw(colour="blue", extra={"a": 1})).interview_id == INTERVIEW
 
 
 @pytest.mark.parametrize("field", ["spreadsheet_id", "ranges", "type", "interview_id"])
@@ -141,3 +142,27 @@ def test_just_under_the_limit_is_parsed() -> None:
     raw = _raw(padding="x" * (MAX_BODY_BYTES - base))
     assert len(raw) == MAX_BODY_BYTES
     assert parse_invite_request(raw).spreadsheet_id == "1AbC"
+
+
+@pytest.mark.parametrize(
+    "interview_id",
+    [
+        "iv-1",
+        "04e09fa5-3fb8-4236-b37d-fca2bcd1cb6",  # one digit short
+        "04e09fa5-3fb8-4236-b37d-fca2bcd1cb66\n",
+        "04e09fa5-3fb8-4236-b37d-fca2bcd1cb6\x00",
+        "04e09fa5-3fb8-4236-b37d-fca2bcd1cb6g",
+        "04e09fa53fb84236b37dfca2bcd1cb66",
+        " 04e09fa5-3fb8-4236-b37d-fca2bcd1cb66",
+        "",
+    ],
+)
+def test_interview_id_must_be_a_uuid(interview_id: str) -> None:
+    error = _error(_raw(interview_id=interview_id))
+    assert "'interview_id'" in error.message and "UUID" in error.message
+    assert error.code == "invalid_request"
+
+
+def test_interview_id_in_upper_case_is_a_uuid_too() -> None:
+    upper = INTERVIEW.upper()
+    assert parse_invite_request(_raw(interview_id=upper)).interview_id == upper
