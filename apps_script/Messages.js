@@ -28,6 +28,7 @@ const ERROR_FALLBACKS = {
   sheet_access_denied: 'The invitation service may not open this Sheet with your access. Check that you can edit it, or ask your admin.',
   spreadsheet_not_found: 'The invitation service could not find this spreadsheet.',
   sheet_not_found: 'The invitation service could not find this tab. Reload the Sheet, then try again.',
+  method_not_allowed: 'The invitation service did not understand the request. Please contact support.',
   too_many_rows: 'Too many rows for one request. Select fewer rows, then try again.',
   body_too_large: 'The request was too large. Select fewer rows, then try again.',
   jobmojito_rejected_request: 'JobMojito rejected the request. Check the interview ID in JobMojito > Settings….',
