@@ -230,6 +230,55 @@ def test_rename_and_resize_through_update_sheet_properties(api: Api) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "message"),
+    [
+        (
+            "POST",
+            f"{SID}:batchUpdate",
+            {"requests": [{"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS"}}}]},
+            400,
+            "Invalid requests[0]: the stand-in does not support 'insertDimension'.",
+        ),
+        (
+            "POST",
+            f"{SID}:batchUpdate",
+            {
+                "requests": [
+                    {"updateSheetProperties": {"properties": {"sheetId": 0}, "fields": "index"}}
+                ]
+            },
+            400,
+            "Invalid requests[0].updateSheetProperties: the stand-in does not support "
+            "updating 'index'.",
+        ),
+        (
+            "PUT",
+            f"{SID}/values/Sheet1!A1?valueInputOption=RAW",
+            {"majorDimension": "COLUMNS", "values": [["a", "b"]]},
+            400,
+            "majorDimension: the stand-in does not support COLUMNS in a write.",
+        ),
+        (
+            "POST",
+            f"{SID}/values/Sheet1!A1:append?valueInputOption=RAW",
+            {"values": [["a"]]},
+            404,
+            "Requested entity was not found.",
+        ),
+    ],
+    ids=["insertDimension", "update-index", "columns-write", "values-append"],
+)
+def test_what_the_stand_in_does_not_implement_is_refused_not_faked(
+    api: Api, method: str, path: str, body: Any, status: int, message: str
+) -> None:
+    answer = api.call(method, path, body)
+    assert answer.status_code == status
+    assert answer.json()["error"]["message"] == message
+    assert api.standin.grid_size(SID, "Sheet1") == (10, 5)
+    assert api.standin.values(SID, "Sheet1") == []
+
+
 # -- ranges ------------------------------------------------------------------------------------
 
 
@@ -308,6 +357,35 @@ def test_json_numbers_and_booleans_render_like_the_api(api: Api) -> None:
     assert raw == [[1, 2.5, True]]
 
 
+def test_null_leaves_its_cell_unchanged_and_is_not_counted(api: Api) -> None:
+    api.standin.set_values(SID, "Sheet1", "A1", [["a1", "b1", "c1"], ["a2", "b2", "c2"]])
+    answer = api.put("Sheet1!A1", [[None, "X", None], [None, ""]])
+    assert answer.json() == {
+        "spreadsheetId": SID,
+        "updatedRange": "Sheet1!A1:C2",
+        "updatedRows": 2,
+        "updatedColumns": 3,
+        "updatedCells": 2,
+    }
+    assert api.standin.values(SID, "Sheet1") == [["a1", "X", "c1"], ["a2", "", "c2"]]
+
+
+def test_null_in_values_batch_update_is_skipped_in_cells_and_totals(api: Api) -> None:
+    api.standin.set_values(SID, "Sheet1", "A1", [["keep", "old"], ["=1", "also kept"]])
+    body = {
+        "valueInputOption": "USER_ENTERED",
+        "data": [
+            {"range": "Sheet1!A1:B1", "values": [[None, "new"]]},
+            {"range": "Sheet1!A2", "values": [[None, None]]},
+        ],
+    }
+    answer = api.call("POST", f"{SID}/values:batchUpdate", body).json()
+    assert [r["updatedCells"] for r in answer["responses"]] == [1, 0]
+    assert answer["totalUpdatedCells"] == 1
+    assert api.standin.values(SID, "Sheet1") == [["keep", "new"], ["=1", "also kept"]]
+    assert api.standin.formula_cells(SID, "Sheet1") == ["A2"]
+
+
 def test_value_input_option_is_required(api: Api) -> None:
     answer = api.call("PUT", f"{SID}/values/Sheet1!A1", {"values": [["x"]]})
     assert answer.status_code == 400
@@ -379,6 +457,16 @@ def test_injected_429_with_retry_after_then_recovery(api: Api) -> None:
     assert api.put("Sheet1!A1", [["other kinds pass"]]).status_code == 200
     assert api.call("GET", f"{SID}/values:batchGet", ranges=["Sheet1!A1"]).status_code == 200
     assert [r.status for r in api.standin.requests] == [429, 429, 200, 200]
+
+
+def test_an_injected_429_names_the_quota_of_the_call_it_refuses(api: Api) -> None:
+    api.standin.inject(None, 429, times=2)
+    read = api.get("Sheet1!A1").json()["error"]["message"]
+    write = api.put("Sheet1!A1", [["x"]]).json()["error"]["message"]
+    assert "quota metric 'Read requests'" in read
+    assert "limit 'Read requests per minute per user'" in read
+    assert "quota metric 'Write requests'" in write
+    assert "limit 'Write requests per minute per user'" in write
 
 
 def test_injected_faults_for_any_call_until_cleared(api: Api) -> None:
