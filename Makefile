@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := apps_script/node_modules/.installed
 
-.PHONY: demo test lint typecheck pytest node-test bench clean
+.PHONY: demo test lint typecheck pytest node-test bench fixtures clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: lint typecheck node-test pytest
 
 bench: $(INSTALLED)
 	$(PY) -m bench.run
+
+# Re-record the real function's answers the Apps Script's fake function replays
+# (apps_script/test/fixtures/); `python -m sandbox.script_fixtures --check` only compares.
+fixtures: $(INSTALLED)
+	$(PY) -m sandbox.script_fixtures
 
 clean:
 	rm -rf $(VENV) apps_script/node_modules

@@ -1,0 +1,476 @@
+"""Record the real function's answers for the Apps Script's unit tests.
+
+    python -m sandbox.script_fixtures           # rewrite apps_script/test/fixtures/*.json
+    python -m sandbox.script_fixtures --check   # fail, naming each stale file, when they differ
+
+Each scenario seeds a tab in the Sheets stand-in, starts the real function under
+functions-framework (with the scenario's settings), makes the calls the Apps Script menu would
+make (a dry run, then the real run following `remaining`), and keeps every request body and
+answer. The script's fake function (`apps_script/test/fake-function.js`) answers from these
+files, so its answers are the function's, not a copy that can drift from the contract.
+
+What varies between two recordings is replaced by stable placeholders (see `normalise`):
+pending-marker run ids and times, interview-link tokens, generated UUIDs, loopback ports and
+tokens. The rest of an answer is deterministic: the scenarios are built so that timing decides
+nothing (the time-budget scenario sends exactly one batch per call, whatever the machine's
+speed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sandbox.jobmojito_api import Fault
+from sandbox.world import (
+    INTERVIEW_ID,
+    JOBMOJITO_TOKEN,
+    MERCHANT_ID,
+    OUTSIDER_TOKEN,
+    RECRUITER_TOKEN,
+    ROOT,
+    TAB,
+    TAB_GID,
+    FunctionProcess,
+    Sandbox,
+    demo_rows,
+    invite,
+)
+
+FIXTURES_DIR = ROOT / "apps_script" / "test" / "fixtures"
+# An interview id that is a UUID (so the function takes it) but that JobMojito does not know.
+UNKNOWN_INTERVIEW_ID = "00000000-0000-4000-8000-000000000000"
+# An earlier run's write-ahead marker, left in a row whose run was interrupted.
+EARLIER_MARKER = "Pending (run e4r1y0, 2026-01-05 09:30 UTC)"
+EARLIER_LINK = f"https://interview.jobmojito.test/interview/{INTERVIEW_ID}?token=earlier-run"
+NOT_A_TOKEN = "not-a-google-id-token"
+
+# The function's settings per scenario kind, on top of `Sandbox.function_env`. A short write
+# interval keeps the recording fast where timing decides nothing; the time-budget scenario keeps
+# the default 1 s interval, so each call sends exactly one batch before its 0.3 s budget ends.
+FUNCTIONS: dict[str, dict[str, str]] = {
+    "default": {"SHEETS_WRITE_INTERVAL_SECONDS": "0.01"},
+    "one_at_a_time": {
+        "BATCH_SIZE": "2", "CONCURRENCY": "1", "SHEETS_WRITE_INTERVAL_SECONDS": "0.01",
+    },
+    "short_budget": {"BATCH_SIZE": "2", "CONCURRENCY": "1", "TIME_BUDGET_SECONDS": "0.3"},
+}  # fmt: skip
+
+Prepare = Callable[[Sandbox], None]
+
+
+def _nothing(_world: Sandbox) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call as the menu makes it; `follow` sends the answer's `remaining` until it is empty,
+    as the script does, each follow-up recorded as a call of its own."""
+
+    ranges: tuple[str, ...]
+    dry_run: bool = False
+    force: bool = False
+    follow: bool = True
+    id_token: str | None = None  # None: a valid token of the recruiter
+    before: Prepare = _nothing  # e.g. inject a fault, just before this call
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A seeded tab, the function's settings and the calls to record."""
+
+    name: str
+    about: str
+    rows: list[list[str]]
+    calls: tuple[Call, ...]
+    function: str = "default"
+    type: str = "invitation"
+    interview_id: str = INTERVIEW_ID
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def _people(count: int, prefix: str = "candidate") -> list[list[str]]:
+    """A header (Name, Email) and `count` candidates with distinct valid emails."""
+    return [["Name", "Email"]] + [
+        [f"Candidate {i}", f"{prefix}{i}@example.com"] for i in range(1, count + 1)
+    ]
+
+
+def _menu(ranges: Sequence[str], **call: Any) -> tuple[Call, ...]:
+    """The menu's two steps: the dry run, then the real run on the same selection."""
+    return (Call(tuple(ranges), dry_run=True), Call(tuple(ranges), **call))
+
+
+def _reject_second(world: Sandbox) -> None:
+    world.jobmojito.reject_email("candidate2@example.com", "Error: no credits left")
+
+
+def _drop_first_batch(world: Sandbox) -> None:
+    world.jobmojito.inject(Fault.drop_after_processing())
+
+
+def _unreachable_after_first_batch(world: Sandbox) -> None:
+    world.jobmojito.inject(Fault.delay_after_processing(0.0))  # call 1 goes through untouched
+    world.jobmojito.inject(Fault.status(503, retry_after=0, times=10))  # then "unreachable"
+
+
+def _credentials_rejected_after_first_batch(world: Sandbox) -> None:
+    world.jobmojito.inject(Fault.delay_after_processing(0.0))
+    world.jobmojito.inject(Fault.status(401))
+
+
+def _sheets_take_only_the_markers(world: Sandbox) -> None:
+    world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "preview",
+        "Preview of the demo tab: would_send, registered, duplicate and invalid (email, name).",
+        demo_rows(),
+        (Call(("2:13",), dry_run=True),),
+    ),
+    Scenario(
+        "menu_run",
+        "Dry run then real run of the demo tab: ok, registered, duplicate, invalid.",
+        demo_rows(),
+        _menu(["2:13"]),
+    ),
+    Scenario(
+        "force",
+        "Every selected row is registered: the dry run finds nothing new; the run with force "
+        "sends them again.",
+        [
+            ["Name", "Email", "Interview URL", "Result"],
+            ["Ann Lee", "ann.lee@example.com", EARLIER_LINK, "ok"],
+            ["Bo Chen", "bo.chen@example.com", EARLIER_LINK, "ok"],
+        ],
+        _menu(["2:3"], force=True),
+    ),
+    Scenario(
+        "nothing_to_send",
+        "Only rows the function refuses: an invalid email and an empty name.",
+        [["Name", "Email"], ["Cy Diaz", "cy.diaz@example"], ["", "no.name@example.com"]],
+        (Call(("2:3",), dry_run=True),),
+    ),
+    Scenario(
+        "jobmojito_error",
+        "JobMojito refuses one candidate (a per-row error); the others are ok.",
+        _people(3),
+        _menu(["2:4"], before=_reject_second),
+    ),
+    Scenario(
+        "continuation",
+        "12 rows, 2 per batch, 0.3 s budget: each call sends one batch and answers the rest as "
+        "not_yet in `remaining`; the follow-up calls finish them.",
+        _people(12),
+        _menu(["2:13"]),
+        function="short_budget",
+        type="url",
+    ),
+    Scenario(
+        "pending",
+        "JobMojito processes the first batch but the connection drops: its rows stay pending.",
+        _people(4),
+        _menu(["2:5"], before=_drop_first_batch),
+        function="one_at_a_time",
+    ),
+    Scenario(
+        "interrupted",
+        "A row still holds the pending marker of an interrupted run: left alone, not sent.",
+        [
+            ["Name", "Email", "Result"],
+            ["Di Evans", "di.evans@example.com", EARLIER_MARKER],
+            ["Ed Fox", "ed.fox@example.com", ""],
+        ],
+        _menu(["2:3"]),
+    ),
+    Scenario(
+        "not_sent",
+        "JobMojito becomes unreachable after the first batch: the run goes through, the rest "
+        "is not_sent.",
+        _people(4),
+        _menu(["2:5"], before=_unreachable_after_first_batch),
+        function="one_at_a_time",
+    ),
+    Scenario(
+        "sheets_write_failure",
+        "Google Sheets takes the pending markers, then refuses every write: the answer has "
+        "the rows with written: false for the script to write.",
+        demo_rows(),
+        _menu(["2:13"], before=_sheets_take_only_the_markers),
+        function="one_at_a_time",
+    ),
+    Scenario(
+        "credentials_rejected",
+        "JobMojito rejects the function's credentials on the second batch: a 502 error answer "
+        "that still lists the rows of the run.",
+        _people(4),
+        _menu(["2:5"], before=_credentials_rejected_after_first_batch),
+        function="one_at_a_time",
+    ),
+    Scenario(
+        "interview_rejected",
+        "An interview id JobMojito does not know: the dry run passes, the real run is a 422.",
+        _people(2),
+        _menu(["2:3"]),
+        interview_id=UNKNOWN_INTERVIEW_ID,
+    ),
+    Scenario(
+        "unauthenticated",
+        "An identity token the function does not accept: 401.",
+        _people(2),
+        (Call(("2:3",), dry_run=True, id_token=NOT_A_TOKEN),),
+    ),
+)
+
+
+# --- normalising ---------------------------------------------------------------------------
+
+_MARKER = re.compile(r"Pending \(run [0-9a-f]{6}, \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)")
+_LINK_TOKEN = re.compile(r"([?&]token=)([A-Za-z0-9_-]+)")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+_LOOPBACK = re.compile(r"https?://(?:127\.0\.0\.1|localhost)(?::\d+)?")
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_FIXED_UUIDS = frozenset({INTERVIEW_ID, MERCHANT_ID, UNKNOWN_INTERVIEW_ID})
+_SECRETS = {
+    RECRUITER_TOKEN: "<access-token>",
+    OUTSIDER_TOKEN: "<access-token>",
+    JOBMOJITO_TOKEN: "<jobmojito-token>",
+}
+
+
+class _Numbering:
+    """Stable names for values that vary between runs, numbered by first appearance."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.names: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        return self.names.setdefault(value, f"<{self.label}-{len(self.names) + 1}>")
+
+
+def _seeded(rows: list[list[str]]) -> frozenset[str]:
+    """The link tokens, UUIDs and markers the recorder itself wrote into the tab: fixed values."""
+    found: set[str] = set()
+    for cell in (cell for row in rows for cell in row):
+        found.update(m.group(2) for m in _LINK_TOKEN.finditer(cell))
+        found.update(m.group(0) for m in _UUID.finditer(cell))
+        found.update(m.group(0) for m in _MARKER.finditer(cell))
+    return frozenset(found)
+
+
+def normalise(value: Any, fixed: frozenset[str] = frozenset()) -> Any:
+    """A copy of a recorded JSON value with what varies between runs made stable.
+
+    - a pending marker's run id and time: `Pending (run <run-id>, <time> UTC)`;
+    - an interview link's token: `token=<token-N>`, the same token getting the same N;
+    - a UUID the recorder did not choose (profile_interview_id…): `<uuid-N>`;
+    - a loopback URL's host and port: `http://<loopback>`;
+    - an access, JobMojito or identity token: `<access-token>`, `<jobmojito-token>`,
+      `<id-token>`.
+    N counts from 1 in the order the values first appear, in the value's own order. Markers,
+    tokens and UUIDs in `fixed` (those the recorder chose) are kept as they are.
+    """
+    tokens, uuids = _Numbering("token"), _Numbering("uuid")
+    keep = fixed | _FIXED_UUIDS
+
+    def text(s: str) -> str:
+        for secret, placeholder in _SECRETS.items():
+            s = s.replace(secret, placeholder)
+        s = _JWT.sub("<id-token>", s)
+        s = _LOOPBACK.sub("http://<loopback>", s)
+        s = _MARKER.sub(
+            lambda m: m.group(0) if m.group(0) in keep else "Pending (run <run-id>, <time> UTC)",
+            s,
+        )
+        s = _LINK_TOKEN.sub(
+            lambda m: m.group(0) if m.group(2) in keep else m.group(1) + tokens(m.group(2)), s
+        )
+        return _UUID.sub(lambda m: m.group(0) if m.group(0) in keep else uuids(m.group(0)), s)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            return text(node)
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if isinstance(node, dict):
+            return {key: walk(item) for key, item in node.items()}
+        return node
+
+    return walk(value)
+
+
+def _json(node: Any, indent: str = "") -> str:
+    """JSON with two-space indents, except that a list or object holding no list or object is
+    written on one line (a sheet row, a request's ranges, an answer row)."""
+    if not isinstance(node, (dict, list)) or not any(
+        isinstance(item, (dict, list))
+        for item in (node.values() if isinstance(node, dict) else node)
+    ):
+        return json.dumps(node, ensure_ascii=False)
+    inner = indent + "  "
+    if isinstance(node, list):
+        items = [inner + _json(item, inner) for item in node]
+        return "[\n" + ",\n".join(items) + "\n" + indent + "]"
+    fields = [f"{inner}{json.dumps(key)}: {_json(value, inner)}" for key, value in node.items()]
+    return "{\n" + ",\n".join(fields) + "\n" + indent + "}"
+
+
+def render(fixture: dict[str, Any]) -> str:
+    """The file's text: normalised (the seeded tab's own values kept), keys in the function's
+    order (see `_json`)."""
+    return _json(normalise(fixture, _seeded(fixture["sheet"]["rows"]))) + "\n"
+
+
+# --- recording -----------------------------------------------------------------------------
+
+
+def _spreadsheet_id(scenario: Scenario) -> str:
+    return "1Fixture_" + scenario.name
+
+
+def _body(scenario: Scenario, call: Call, ranges: Sequence[str]) -> dict[str, Any]:
+    """The request body, field for field as the script's `processRows` builds it."""
+    return {
+        "spreadsheet_id": _spreadsheet_id(scenario),
+        "sheet_id": TAB_GID,
+        "ranges": list(ranges),
+        "type": scenario.type,
+        "interview_id": scenario.interview_id,
+        "hide_menu": False,
+        "dry_run": call.dry_run,
+        "force": call.force,
+        **scenario.fields,
+    }
+
+
+def record(scenario: Scenario, world: Sandbox, function: FunctionProcess) -> dict[str, Any]:
+    """Seed the scenario's tab, make its calls, and return the fixture (not yet normalised)."""
+    world.jobmojito.reset()
+    world.sheets.clear_faults()
+    world.seed(scenario.rows, spreadsheet_id=_spreadsheet_id(scenario), sheet_id=TAB_GID)
+    exchanges: list[dict[str, Any]] = []
+    try:
+        for call in scenario.calls:
+            call.before(world)
+            ranges: Sequence[str] = call.ranges
+            while ranges:
+                body = _body(scenario, call, ranges)
+                token = world.id_token() if call.id_token is None else call.id_token
+                response = invite(function.url, body, id_token=token)
+                answer = response.json()
+                exchanges.append(
+                    {"request": body, "status": response.status_code, "answer": answer}
+                )
+                remaining = answer.get("remaining") if response.status_code == 200 else None
+                ranges = remaining if call.follow and remaining else []
+    finally:
+        world.jobmojito.reset()
+        world.sheets.clear_faults()
+    return {
+        "scenario": scenario.name,
+        "about": scenario.about,
+        "function": FUNCTIONS[scenario.function],
+        "sheet": {
+            "spreadsheet_id": _spreadsheet_id(scenario),
+            "sheet_id": TAB_GID,
+            "title": TAB,
+            "rows": scenario.rows,
+        },
+        "calls": exchanges,
+    }
+
+
+@contextlib.contextmanager
+def _functions(world: Sandbox) -> Iterator[Callable[[str], FunctionProcess]]:
+    """Function processes by kind, started on first use and stopped at the end."""
+    started: dict[str, FunctionProcess] = {}
+
+    def get(kind: str) -> FunctionProcess:
+        if kind not in started:
+            started[kind] = FunctionProcess(world.function_env(**FUNCTIONS[kind])).start()
+        return started[kind]
+
+    try:
+        yield get
+    finally:
+        for process in started.values():
+            process.stop()
+
+
+def record_all(directory: Path, scenarios: Sequence[Scenario] = SCENARIOS) -> dict[str, Path]:
+    """Record every scenario into `directory/<name>.json`; returns the files by name."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    with Sandbox() as world, _functions(world) as function:
+        for scenario in scenarios:
+            fixture = record(scenario, world, function(scenario.function))
+            path = directory / f"{scenario.name}.json"
+            path.write_text(render(fixture), encoding="utf-8")
+            written[scenario.name] = path
+    return written
+
+
+def stale(recorded: Path, committed: Path) -> list[str]:
+    """What differs between a fresh recording and the committed fixtures, one line per file."""
+    problems = []
+    fresh = {p.name: p for p in recorded.glob("*.json")}
+    kept = {p.name: p for p in committed.glob("*.json")}
+    for name in sorted(fresh.keys() | kept.keys()):
+        where = committed / name
+        if name not in kept:
+            problems.append(f"{where} is missing")
+        elif name not in fresh:
+            problems.append(f"{where} belongs to no scenario")
+        elif fresh[name].read_text("utf-8") != kept[name].read_text("utf-8"):
+            problems.append(f"{where} differs from what the function answers now")
+    return problems
+
+
+def check(committed: Path = FIXTURES_DIR) -> list[str]:
+    """Record into a temporary directory and compare with `committed`."""
+    with tempfile.TemporaryDirectory(prefix="script-fixtures-") as temp:
+        record_all(Path(temp))
+        return stale(Path(temp), committed)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox.script_fixtures",
+        description="Record the real function's answers for the Apps Script's unit tests.",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only compare with the committed fixtures"
+    )
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = check()
+        for problem in problems:
+            print(f"stale fixture: {problem}", file=sys.stderr)
+        if problems:
+            print("Run `make fixtures` and commit the result.", file=sys.stderr)
+            return 1
+        print(f"{len(SCENARIOS)} fixtures in {FIXTURES_DIR} match the function.")
+        return 0
+    names = {scenario.name for scenario in SCENARIOS}
+    for leftover in FIXTURES_DIR.glob("*.json"):
+        if leftover.stem not in names:  # a scenario that was removed or renamed
+            leftover.unlink()
+    written = record_all(FIXTURES_DIR)
+    print(f"Wrote {len(written)} fixtures to {FIXTURES_DIR}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
