@@ -58,7 +58,7 @@ function interpretResponse(status, text) {
   const failed = { ok: false, status, code, message: errorMessage(status, code, error.message) };
   // A run that failed part-way (e.g. JobMojito rejected the credentials on a later batch)
   // still lists the rows it processed; those it could not write are the script's to write.
-  if (Array.isArray(data.rows) && data.columns && typeof data.columns === 'object') {
+  if (Array.isArray(data.rows) && data.rows.every(isAnswerRow) && data.columns && typeof data.columns === 'object') {
     failed.rows = data.rows;
     failed.columns = data.columns;
   }
@@ -68,7 +68,8 @@ function interpretResponse(status, text) {
 /**
  * Tells whether a 200 answer has the fields the script relies on.
  * @param {*} data the parsed JSON
- * @return {boolean} true when summary, rows, columns and remaining are there with the right types
+ * @return {boolean} true when summary, rows, columns and remaining are there with the right types, and every
+ *     row has its row number and status
  */
 function isWellFormedAnswer(data) {
   return Boolean(
@@ -77,8 +78,19 @@ function isWellFormedAnswer(data) {
       data.summary &&
       typeof data.summary === 'object' &&
       Array.isArray(data.rows) &&
+      data.rows.every(isAnswerRow) &&
       data.columns &&
       typeof data.columns === 'object' &&
       Array.isArray(data.remaining),
   );
+}
+
+/**
+ * Tells whether one answer row has what the script switches and counts on: its sheet row number and its status
+ * code (a function older than row statuses answers rows without `status`, which the script cannot count).
+ * @param {*} row one entry of the answer's `rows`
+ * @return {boolean} true when `row` is a whole number and `status` a non-empty string
+ */
+function isAnswerRow(row) {
+  return Boolean(row && typeof row === 'object' && Number.isInteger(row.row) && typeof row.status === 'string' && row.status);
 }

@@ -102,59 +102,54 @@ function countOf(n, noun, pluralNoun) {
   return formatNumber(n) + ' ' + (n === 1 ? noun : pluralNoun || noun + 's');
 }
 
+/** Row statuses that only `force` sends: already registered, or pending from an interrupted run. */
+const FORCEABLE_STATUSES = ['registered', 'interrupted'];
+
 /**
- * Groups the per-row results of an answer by what they mean to the recruiter.
- * @param {Array<{result: string}>} rows rows of the function's answers
- * @return {{wouldSend: number, forceable: number, groups: Array<{kind: string, detail: string, count: number}>}}
+ * Counts rows by their `status` code (the function's stable code; the result text is never read).
+ * @param {Array<{status: string}>} rows answer rows, each row once
+ * @return {Object<string, number>} how many rows have each status, e.g. {ok: 8, invalid: 2}
+ */
+function countStatuses(rows) {
+  const counts = {};
+  for (const row of rows) {
+    const status = String(row.status || '');
+    counts[status] = (counts[status] || 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Groups the rows of a dry run by status, for the recruiter.
+ * @param {Array<{status: string}>} rows rows of the dry run, each row once
+ * @return {{wouldSend: number, forceable: number, groups: Array<{status: string, count: number}>}}
  *     rows that would be sent, rows that only `force` would send (already registered or pending from an
- *     interrupted run), and the other results grouped in order of first appearance
+ *     interrupted run), and the other rows grouped by status in order of first appearance
  */
 function groupResults(rows) {
   const groups = [];
-  const byKey = {};
+  const byStatus = {};
   let wouldSend = 0;
   let forceable = 0;
   for (const row of rows) {
-    const result = String(row.result || '');
-    const kind = classifyResult(result);
-    if (kind.kind === 'would_send') {
+    const status = String(row.status || '');
+    if (status === 'would_send') {
       wouldSend++;
       continue;
     }
-    if (kind.kind === 'registered' || kind.kind === 'interrupted') {
-      forceable++;
+    if (FORCEABLE_STATUSES.includes(status)) forceable++;
+    if (!byStatus[status]) {
+      byStatus[status] = { status, count: 0 };
+      groups.push(byStatus[status]);
     }
-    const key = kind.kind + '|' + kind.detail;
-    if (!byKey[key]) {
-      byKey[key] = { kind: kind.kind, detail: kind.detail, count: 0 };
-      groups.push(byKey[key]);
-    }
-    byKey[key].count++;
+    byStatus[status].count++;
   }
   return { wouldSend, forceable, groups };
 }
 
 /**
- * Tells what one result text means.
- * @param {string} result a result text of the function
- * @return {{kind: string, detail: string}} kind is one of would_send, ok, registered, duplicate, interrupted,
- *     invalid_email, error, pending, other; detail is the error reason or the text itself for other
- */
-function classifyResult(result) {
-  if (result === 'Would send') return { kind: 'would_send', detail: '' };
-  if (result === 'ok') return { kind: 'ok', detail: '' };
-  if (result === 'Skipped: already registered') return { kind: 'registered', detail: '' };
-  if (/^Skipped: duplicate of row/.test(result)) return { kind: 'duplicate', detail: '' };
-  if (/^Skipped: pending from an interrupted run/.test(result)) return { kind: 'interrupted', detail: '' };
-  if (/^Error: invalid email address/.test(result)) return { kind: 'invalid_email', detail: '' };
-  if (/^Error:/.test(result)) return { kind: 'error', detail: result.replace(/^Error:\s*/, '').replace(/\.$/, '') };
-  if (/^Pending/.test(result)) return { kind: 'pending', detail: '' };
-  return { kind: 'other', detail: result };
-}
-
-/**
- * Writes one sentence about a group of results.
- * @param {{kind: string, detail: string, count: number}} group a group from groupResults
+ * Writes one sentence about a group of rows with the same status.
+ * @param {{status: string, count: number}} group a group from groupResults
  * @return {string} the sentence
  */
 function groupSentence(group) {
@@ -162,27 +157,32 @@ function groupSentence(group) {
   const rows = countOf(n, 'row');
   const isAre = n === 1 ? 'is' : 'are';
   const hasHave = n === 1 ? 'has' : 'have';
-  switch (group.kind) {
+  switch (group.status) {
     case 'ok':
       return rows + ' ' + isAre + ' already done.';
     case 'registered':
-      return rows + ' ' + isAre + ' skipped: already registered.';
+      return rows + ' ' + isAre + ' skipped because ' + (n === 1 ? 'it is' : 'they are') + ' already registered.';
     case 'duplicate':
-      return rows + ' ' + isAre + ' skipped: duplicate of another row.';
+      return rows + ' ' + isAre + ' skipped because another row has the same email.';
     case 'interrupted':
       return (
-        rows + ' ' + isAre + ' skipped: pending from an interrupted run. Check in JobMojito whether ' +
+        rows + ' ' + isAre + ' skipped because an earlier run was interrupted while sending ' +
+        (n === 1 ? 'it' : 'them') + '. Check in JobMojito whether ' +
         (n === 1 ? 'this candidate' : 'these candidates') + ' got the interview, then select only ' +
         (n === 1 ? 'that row' : 'those rows') + ' and run again to send anyway (force).'
       );
-    case 'invalid_email':
-      return rows + ' ' + hasHave + ' an invalid email.';
+    case 'invalid':
+      return rows + ' ' + hasHave + ' an invalid or missing email or name.';
     case 'error':
-      return rows + ' ' + hasHave + ' an error: ' + group.detail + '.';
+      return rows + ' ' + hasHave + ' an error from JobMojito.';
     case 'pending':
       return rows + ' ' + isAre + ' pending: check ' + (n === 1 ? 'it' : 'them') + ' in JobMojito.';
+    case 'not_sent':
+      return rows + ' ' + isAre + ' not sent.';
+    case 'not_yet':
+      return rows + ' ' + isAre + ' not done yet.';
     default:
-      return rows + ': ' + group.detail.replace(/\.$/, '') + '.';
+      return rows + ' ' + hasHave + ' a result this version of the script does not know (' + group.status + ').';
   }
 }
 
@@ -208,9 +208,10 @@ function joinSentences(sentences) {
 /**
  * The question asked before a real run, from the dry run's rows.
  * @param {string} type "url" or "invitation"
- * @param {Array<{result: string}>} rows rows of the dry run
+ * @param {Array<{status: string}>} rows rows of the dry run
  * @param {number} hiddenCount selected rows hidden by a filter
- * @return {string} e.g. "Send 37 email invitations? 3 rows are skipped: already registered. 1 row has an invalid email."
+ * @return {string} e.g. "Send 37 email invitations? 3 rows are skipped because they are already registered. 1 row
+ *     has an invalid or missing email or name."
  */
 function confirmationText(type, rows, hiddenCount) {
   const grouped = groupResults(rows);
@@ -225,7 +226,7 @@ function confirmationText(type, rows, hiddenCount) {
  * The text shown when the dry run found nothing new to send.
  * When some rows are already registered or pending from an interrupted run, it asks whether to send
  * them anyway (force); the dialog then has Yes and No buttons.
- * @param {Array<{result: string}>} rows rows of the dry run
+ * @param {Array<{status: string}>} rows rows of the dry run
  * @param {number} hiddenCount selected rows hidden by a filter
  * @return {string} the text
  */
@@ -243,9 +244,9 @@ function nothingNewText(rows, hiddenCount) {
 
 /**
  * The preview of a selection, from the dry run's rows.
- * @param {Array<{result: string}>} rows rows of the dry run
+ * @param {Array<{status: string}>} rows rows of the dry run
  * @param {number} hiddenCount selected rows hidden by a filter
- * @return {string} e.g. "40 rows selected: 37 would be sent. 3 rows are skipped: already registered."
+ * @return {string} e.g. "40 rows selected: 37 would be sent. 3 rows are skipped because they are already registered."
  */
 function previewText(rows, hiddenCount) {
   const grouped = groupResults(rows);
@@ -258,38 +259,48 @@ function previewText(rows, hiddenCount) {
 }
 
 /**
- * The closing summary of a real run.
+ * The closing summary of a real run, from the latest answer row of each row: a row that a follow-up call
+ * (`remaining`) answered again is counted once, by its final status.
  * @param {string} type "url" or "invitation"
- * @param {{summary: {ok: number, errors: number, skipped: number, pending: number, not_sent?: number}, error: string,
- *     stopped: boolean, done: number, total: number, emailChanged: number}} outcome the outcome of the run
+ * @param {{rows: Array<{status: string}>, error: string, stopped: boolean, done: number, total: number,
+ *     emailChanged: number}} outcome the outcome of the run (rows: the latest answer row of each row)
  * @return {string} the text
  */
 function summaryText(type, outcome) {
-  const s = outcome.summary;
+  const counts = countStatuses(outcome.rows);
+  const n = (status) => counts[status] || 0;
+  const errors = n('invalid') + n('error');
+  const skipped = n('registered') + n('duplicate') + n('interrupted');
+  // When the script stopped for time, the rows of calls it never made are not done either.
+  const notYet = outcome.stopped ? Math.max(outcome.total - outcome.done, n('not_yet')) : n('not_yet');
   const progress = formatNumber(outcome.done) + ' of ' + formatNumber(outcome.total) + ' rows done';
   const sentences = [];
   if (outcome.error) {
     sentences.push(outcome.error);
     if (outcome.done > 0) sentences.push('Before that, ' + progress + '; their results are in the Sheet.');
   } else if (outcome.stopped) {
-    sentences.push(
-      'Stopped before the Apps Script time limit with ' + progress + '. Run it again on the same selection to continue where it stopped: rows already registered are skipped.',
-    );
+    sentences.push('Stopped before the Apps Script time limit with ' + progress + '.');
   }
   sentences.push(
     (outcome.error || outcome.stopped ? 'So far: ' : 'Done: ') +
-      (type === 'url' ? countOf(s.ok, 'interview link') + ' created.' : countOf(s.ok, 'email invitation') + ' sent.'),
+      (type === 'url' ? countOf(n('ok'), 'interview link') + ' created.' : countOf(n('ok'), 'email invitation') + ' sent.'),
   );
-  if (s.errors) sentences.push(countOf(s.errors, 'row') + (s.errors === 1 ? ' has' : ' have') + ' an error.');
-  if (s.skipped) sentences.push(countOf(s.skipped, 'row') + (s.skipped === 1 ? ' was' : ' were') + ' skipped.');
-  if (s.pending) {
+  if (errors) sentences.push(countOf(errors, 'row') + (errors === 1 ? ' has' : ' have') + ' an error.');
+  if (skipped) sentences.push(countOf(skipped, 'row') + (skipped === 1 ? ' was' : ' were') + ' skipped.');
+  if (n('pending')) {
     sentences.push(
-      countOf(s.pending, 'row') + (s.pending === 1 ? ' is' : ' are') + ' pending: check in JobMojito before running again.',
+      countOf(n('pending'), 'row') + (n('pending') === 1 ? ' is' : ' are') + ' pending: check in JobMojito before running again.',
     );
   }
-  if (s.not_sent) {
+  if (n('not_sent')) {
     sentences.push(
-      countOf(s.not_sent, 'row') + (s.not_sent === 1 ? ' was' : ' were') + ' not sent because Google Sheets could not be written: run it again on the same selection.',
+      countOf(n('not_sent'), 'row') + (n('not_sent') === 1 ? ' was' : ' were') + ' not sent: run it again on the same selection to send ' +
+        (n('not_sent') === 1 ? 'it.' : 'them.'),
+    );
+  }
+  if (notYet) {
+    sentences.push(
+      countOf(notYet, 'row') + (notYet === 1 ? ' is' : ' are') + ' not done yet: run it again on the same selection to continue.',
     );
   }
   if (outcome.emailChanged) {

@@ -133,26 +133,26 @@ function prepareJob(type, startedAt) {
 /**
  * Sends the job's rows to the function in chunks, following `remaining` ranges, until all rows are done,
  * an error answer arrives, or the time budget is used up (no new call starts after TIME_BUDGET_MS).
- * In a real run, rows the function could not write are written here.
+ * Each row is kept once, as its latest answer row: a `not_yet` row that a follow-up call then did is
+ * counted by its final status. In a real run, rows the function could not write are written here.
  * @param {{type: string, settings: {functionUrl: string, interviewId: string, hideMenu: boolean},
  *     spreadsheetId: string, sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: number[], startedAt: number}} job
  *     from prepareJob
  * @param {{dryRun: boolean, force: boolean, onChunk?: (progress: {done: number, total: number}) => void}} options
- * @return {{rows: Object[], summary: {selected: number, sent: number, ok: number, errors: number, skipped: number,
- *     pending: number, not_sent?: number}, done: number, total: number, stopped: boolean, error: string,
- *     emailChanged: number}} the answers' rows, their summaries summed field by field (also counts the function
- *     adds beyond the contract, such as not_sent), progress, and why it ended early if it did
+ * @return {{rows: Array<{row: number, status: string}>, done: number, total: number, stopped: boolean, error: string,
+ *     emailChanged: number}} the latest answer row of each row (in order of first answer), progress, and why it
+ *     ended early if it did
  */
 function processRows(job, options) {
   const outcome = {
     rows: [],
-    summary: { selected: 0, sent: 0, ok: 0, errors: 0, skipped: 0, pending: 0 },
     done: 0,
     total: job.rows.length,
     stopped: false,
     error: '',
     emailChanged: 0,
   };
+  const latest = new Map();
   const queue = chunkRows(job.rows, getChunkSize());
   while (queue.length) {
     if (Date.now() - job.startedAt >= TIME_BUDGET_MS) {
@@ -172,8 +172,9 @@ function processRows(job, options) {
     });
     if (answer.ok === false) {
       outcome.error = answer.message;
-      if (!options.dryRun && answer.rows) {
-        outcome.emailChanged += writeRowsNotWritten(job.sheet, answer.rows, answer.columns);
+      if (answer.rows) {
+        keepLatest(latest, answer.rows);
+        if (!options.dryRun) outcome.emailChanged += writeRowsNotWritten(job.sheet, answer.rows, answer.columns);
       }
       break;
     }
@@ -186,10 +187,7 @@ function processRows(job, options) {
       outcome.error = e.message;
       break;
     }
-    outcome.rows = outcome.rows.concat(data.rows);
-    for (const key of Object.keys(data.summary)) {
-      outcome.summary[key] = (outcome.summary[key] || 0) + (Number(data.summary[key]) || 0);
-    }
+    keepLatest(latest, data.rows);
     if (!options.dryRun) {
       outcome.emailChanged += writeRowsNotWritten(job.sheet, data.rows, data.columns);
     }
@@ -201,7 +199,18 @@ function processRows(job, options) {
     }
     if (remaining.length) queue.unshift(remaining);
   }
+  outcome.rows = Array.from(latest.values());
   return outcome;
+}
+
+/**
+ * Keeps the latest answer row of each row, keyed by row number: a row answered again (a `remaining`
+ * continuation) replaces its earlier answer and keeps its place.
+ * @param {Map<number, {row: number, status: string}>} latest the rows kept so far (changed in place)
+ * @param {Array<{row: number, status: string}>} rows rows of one answer
+ */
+function keepLatest(latest, rows) {
+  for (const row of rows) latest.set(row.row, row);
 }
 
 /**

@@ -6,14 +6,17 @@
  *
  * The Python side starts the servers, seeds the sheet, and runs `npm run test:e2e` with:
  *   E2E_FUNCTION_URL    URL of the function under functions-framework
+ *   E2E_SHORT_BUDGET_FUNCTION_URL  URL of the same function started with BATCH_SIZE=2, CONCURRENCY=1 and
+ *                       TIME_BUDGET_SECONDS=0.3, so that 12 rows need `remaining` continuations
  *   E2E_SHEETS_API_URL  base URL of the Sheets API stand-in (requests go to {base}/v4/spreadsheets/...)
  *   E2E_SPREADSHEET_ID  the seeded spreadsheet
  *   E2E_SHEET_TITLE     its tab of candidates
  *   E2E_ID_TOKEN        an identity token the function accepts (what ScriptApp.getIdentityToken() returns)
  *   E2E_ACCESS_TOKEN    an OAuth token the stand-in accepts for the spreadsheet (ScriptApp.getOAuthToken())
  *   E2E_INTERVIEW_ID    an interview ID the JobMojito stand-in knows
- * Seeded tab: a header row in row 1 with an email column, then at least 300 candidates in rows 2-301,
+ * Seeded tab: a header row in row 1 with an email column, then at least 312 candidates in rows 2-313,
  * each with a name and a distinct valid email, none registered yet and no results in the sheet.
+ * Rows 2-301 are for the chunked runs, rows 302-313 for the run through the short-budget function.
  * Without these variables the test fails: it must never pass without having run.
  */
 const test = require('node:test');
@@ -24,6 +27,7 @@ const { SheetsHttpBackend } = require('./sheets-http');
 
 const REQUIRED = [
   'E2E_FUNCTION_URL',
+  'E2E_SHORT_BUDGET_FUNCTION_URL',
   'E2E_SHEETS_API_URL',
   'E2E_SPREADSHEET_ID',
   'E2E_SHEET_TITLE',
@@ -58,12 +62,15 @@ if (missing.length) {
     CHUNK_SIZE: '100',
   };
 
-  /** Loads the script with fakes that call the real function; every answer is kept in `answers`. */
-  function script() {
+  /**
+   * Loads the script with fakes that call the real function; every answer is kept in `answers`.
+   * @param {Object=} overrides document properties that differ from `properties` for this run
+   */
+  function script(overrides) {
     const answers = [];
     const run = loadScript({
       spreadsheet,
-      properties,
+      properties: { ...properties, ...overrides },
       identityToken: env.E2E_ID_TOKEN,
       oauthToken: env.E2E_ACCESS_TOKEN,
       fetch: (url, params) => {
@@ -106,9 +113,9 @@ if (missing.length) {
   let columns;
   let firstUrls;
 
-  test('the seeded sheet has a header and 300 candidates', () => {
+  test('the seeded sheet has a header and 312 candidates', () => {
     const grid = backend.read();
-    assert.ok(grid.length >= 301, 'expected at least 300 candidate rows, found ' + (grid.length - 1));
+    assert.ok(grid.length >= 313, 'expected at least 312 candidate rows, found ' + (grid.length - 1));
     assert.ok(grid[0].some((h) => /e-?mail/i.test(h)), 'row 1 has an email header: ' + JSON.stringify(grid[0]));
   });
 
@@ -141,7 +148,7 @@ if (missing.length) {
     const bodies = run.fetches.map((f) => f.body);
     assertChunked(bodies.filter((b) => b.dry_run), ['2:101', '102:201', '202:301']);
     assertChunked(bodies.filter((b) => !b.dry_run), ['2:101', '102:201', '202:301']);
-    assert.equal(run.ui.alerts[0].prompt, 'Generate 100 interview links? 200 rows are skipped: already registered.');
+    assert.equal(run.ui.alerts[0].prompt, 'Generate 100 interview links? 200 rows are skipped because they are already registered.');
     assert.match(run.ui.alerts.at(-1).prompt, /^Done: 100 interview links created\. 200 rows were skipped\./);
     const results = resultsOf(columns, 2, 301);
     assert.deepEqual(results.slice(0, 200).map((r) => r.interview_url), firstUrls, 'links of the first run are kept');
@@ -157,8 +164,30 @@ if (missing.length) {
     const run = script();
     run.ui.answers.push(Button.NO);
     run.context.generateInterviewLinks();
-    assert.match(run.ui.alerts[0].prompt, /^Nothing new to send in the selection\. 300 rows are skipped: already registered\./);
+    assert.match(
+      run.ui.alerts[0].prompt,
+      /^Nothing new to send in the selection\. 300 rows are skipped because they are already registered\./,
+    );
     assert.equal(run.fetches.filter((f) => !f.body.dry_run).length, 0);
     assert.deepEqual(backend.read(), before);
+  });
+
+  test('12 rows through a function whose time runs out: `remaining` continuations, each row counted once', () => {
+    sheet.select(['A302:B313']);
+    const run = script({ FUNCTION_URL: env.E2E_SHORT_BUDGET_FUNCTION_URL });
+    run.context.generateInterviewLinks();
+    assert.ok(run.answers.every((a) => a.status === 200), JSON.stringify(run.answers.find((a) => a.status !== 200)));
+    const real = run.answers.filter((a) => a.body.dry_run === false);
+    assert.ok(real.length >= 2, 'the function left rows in `remaining` at least once: ' + real.length + ' real call(s)');
+    assert.ok(real[0].body.remaining.length > 0, 'the first real answer has `remaining` ranges');
+    assert.equal(run.ui.alerts[0].prompt, 'Generate 12 interview links?');
+    assert.equal(
+      run.ui.alerts.at(-1).prompt,
+      'Done: 12 interview links created. The result column tells what happened to each row.',
+    );
+    for (const r of resultsOf(columns, 302, 313)) {
+      assert.equal(r.result, 'ok', 'row ' + r.row);
+      assert.match(r.interview_url, /^https?:\/\//, 'row ' + r.row);
+    }
   });
 }

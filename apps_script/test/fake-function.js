@@ -1,7 +1,59 @@
 'use strict';
 /**
- * A stand-in for the Cloud Function in unit tests: answers the contract from the rows of a FakeSheet.
+ * The Cloud Function in unit tests, answering from recordings of the real function: test/fixtures/<scenario>.json,
+ * written by `make fixtures` (sandbox/script_fixtures.py runs the real function against the Python sandbox).
+ *
+ * - replay(name): a recorded scenario as it happened: its tab, its selection and its answers, in order. Each
+ *   request the script makes must be the recorded one; any other request is answered with an error whose message
+ *   names the difference, so a test shows it instead of passing on an answer the function never gave.
+ * - fakeFunction(sheet, options): any tab and selection (1,200 rows, filters, chunks); each row is answered with
+ *   the real function's row for the status the test picks (a recorded row of that status, with this row's number
+ *   and email), and rows past `budget` are `not_yet` and listed in `remaining`, as the function does it.
+ * Neither holds a sentence or a rule of its own: texts, fields and shapes all come from the recordings.
  */
+const fs = require('node:fs');
+const path = require('node:path');
+const { FakeSheet, FakeSpreadsheet } = require('./fakes');
+
+const FIXTURES_DIR = path.join(__dirname, 'fixtures');
+/** Where the fixtures come from, for messages. */
+const RECORDER = 'sandbox/script_fixtures.py (make fixtures)';
+
+/**
+ * Reads one recorded scenario.
+ * @param {string} name the scenario, e.g. "menu_run"
+ * @return {{scenario: string, sheet: {spreadsheet_id: string, sheet_id: number, title: string, rows: string[][]},
+ *     calls: Array<{request: Object, status: number, answer: Object}>}} the fixture
+ */
+function loadFixture(name) {
+  const file = path.join(FIXTURES_DIR, name + '.json');
+  if (!fs.existsSync(file)) throw new Error('No fixture ' + file + ': add the scenario to ' + RECORDER + '.');
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+let recorded = null;
+
+/** Every recorded scenario, in file name order (read once; use copies). */
+function allFixtures() {
+  if (!recorded) {
+    recorded = fs
+      .readdirSync(FIXTURES_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => loadFixture(f.slice(0, -'.json'.length)));
+  }
+  return recorded;
+}
+
+/** A deep copy of a JSON value, so a test cannot change a recording. */
+function copy(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+
+/** An answer that makes the script show a problem of the fake itself, since the script reads any throw as "unreachable". */
+function fakeProblem(message) {
+  return { status: 500, body: { error: { code: 'internal_error', message: 'FAKE FUNCTION: ' + message } } };
+}
 
 /** Rows that A1 ranges such as "2:5" or "B7" touch. */
 function rowsOf(ranges) {
@@ -14,44 +66,178 @@ function rowsOf(ranges) {
   return [...rows].sort((a, b) => a - b);
 }
 
+/** Sorted rows as "N:M" ranges, consecutive rows merged, as the function writes `remaining`. */
+function rangesOf(rows) {
+  const ranges = [];
+  for (const row of rows) {
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === row - 1) last[1] = row;
+    else ranges.push([row, row]);
+  }
+  return ranges.map(([a, b]) => a + ':' + b);
+}
+
 /**
- * @param {import('./fakes').FakeSheet} sheet the sheet: column A name, column B email
- * @param {{result?: (row: number, body: Object) => string, written?: boolean | ((row: number) => boolean),
- *     budget?: number, columns?: Object}} options result per row (default "Would send" in a dry run, else "ok");
- *     written: whether the function wrote the row itself; budget: rows handled per call, the rest in `remaining`
- * @return {(url: string, params: Object, body: Object) => {status: number, body: Object}} a fetch handler
+ * Replays a recorded scenario. The returned sheet holds the recorded tab with the recorded first selection, and
+ * `properties` are the settings that make the script send the recorded requests.
+ * @param {string} name the scenario
+ * @return {{fixture: Object, sheet: FakeSheet, spreadsheet: FakeSpreadsheet, properties: Object<string, string>,
+ *     fetch: (url: string, params: Object, body: Object) => {status: number, body: Object}, problems: string[],
+ *     answered: () => number}} what loadScript needs, the problems met (a request that differs from the
+ *     recording) and how many recorded calls were answered
+ */
+function replay(name) {
+  const fixture = loadFixture(name);
+  const first = fixture.calls[0].request;
+  const sheet = new FakeSheet({ name: fixture.sheet.title, sheetId: fixture.sheet.sheet_id, rows: fixture.sheet.rows });
+  sheet.select(first.ranges);
+  const spreadsheet = new FakeSpreadsheet({ id: fixture.sheet.spreadsheet_id, sheets: [sheet] });
+  const properties = {
+    FUNCTION_URL: 'https://function.example/' + name,
+    INTERVIEW_ID: first.interview_id,
+    HIDE_MENU: String(first.hide_menu),
+  };
+  const problems = [];
+  let next = 0;
+  const fetch = (_url, _params, body) => {
+    const call = fixture.calls[next];
+    const problem = !call
+      ? 'scenario ' + name + ' has no call ' + (next + 1) + '; the script sent ' + JSON.stringify(body)
+      : JSON.stringify(sorted(body)) !== JSON.stringify(sorted(call.request))
+        ? 'scenario ' + name + ', call ' + (next + 1) + ': the script sent ' + JSON.stringify(sorted(body)) +
+          ' but the recording has ' + JSON.stringify(sorted(call.request))
+        : '';
+    if (problem) {
+      problems.push(problem);
+      return fakeProblem(problem);
+    }
+    next++;
+    return { status: call.status, body: copy(call.answer) };
+  };
+  return { fixture, sheet, spreadsheet, properties, fetch, problems, answered: () => next };
+}
+
+/** An object with its keys sorted, for comparing request bodies whatever their field order. */
+function sorted(object) {
+  return Object.fromEntries(Object.keys(object).sort().map((k) => [k, object[k]]));
+}
+
+let templates = null;
+
+/**
+ * The real function's row for a status: the first recorded answer row with that status, in a dry run or a real run.
+ * @param {boolean} dryRun whether the row is for a dry run (no `written`)
+ * @param {string} status the row status
+ * @return {Object} a copy of the recorded row
+ */
+function rowTemplate(dryRun, status) {
+  if (!templates) {
+    templates = new Map();
+    for (const fixture of allFixtures()) {
+      for (const call of fixture.calls) {
+        for (const row of call.answer.rows || []) {
+          const key = call.request.dry_run + '|' + row.status;
+          if (!templates.has(key)) templates.set(key, row);
+        }
+      }
+    }
+  }
+  const template = templates.get(dryRun + '|' + status);
+  if (!template) {
+    throw new Error('no recorded ' + (dryRun ? 'dry-run' : 'real-run') + ' row with status ' + status + ': record one in ' + RECORDER);
+  }
+  return copy(template);
+}
+
+/** The fields of a recorded answer's summary, in the function's order. */
+function summaryFields() {
+  return Object.keys(allFixtures()[0].calls[0].answer.summary);
+}
+
+/** Which summary field counts each status; checked against every recorded answer by fake-function.test.js. */
+const COUNTED_AS = {
+  would_send: null,
+  ok: 'ok',
+  registered: 'skipped',
+  duplicate: 'skipped',
+  interrupted: 'skipped',
+  invalid: 'errors',
+  error: 'errors',
+  pending: 'pending',
+  not_sent: 'not_sent',
+  not_yet: 'not_yet',
+};
+
+/**
+ * A summary in the function's shape for answer rows (`sent`: the rows the call would send or sent and got an answer
+ * for; the script reads no summary field, it counts the rows' statuses itself).
+ * @param {Array<{status: string}>} rows answer rows
+ * @return {Object<string, number>} the summary
+ */
+function summarize(rows) {
+  const summary = Object.fromEntries(summaryFields().map((f) => [f, 0]));
+  for (const row of rows) {
+    summary.selected++;
+    if (['would_send', 'ok', 'error', 'pending'].includes(row.status)) summary.sent++;
+    if (COUNTED_AS[row.status]) summary[COUNTED_AS[row.status]]++;
+  }
+  return summary;
+}
+
+/**
+ * One answer row: the recorded row of that status, with this row's number and email, and links of its own.
+ * @param {FakeSheet} sheet the sheet (email in column B)
+ * @param {number} row the sheet row
+ * @param {string} status the status to answer
+ * @param {Object} body the request
+ * @param {{result?: Function, written?: boolean | Function}} options see fakeFunction
+ * @return {Object} the row
+ */
+function answerRow(sheet, row, status, body, options) {
+  const answer = rowTemplate(body.dry_run, status);
+  answer.row = row;
+  answer.email = sheet.rowValues(row)[1];
+  const result = options.result && options.result(row, body);
+  if (typeof result === 'string') answer.result = result;
+  if ('interview_url' in answer) answer.interview_url = answer.interview_url.replace(/token=[^&]*/, 'token=row-' + row);
+  if ('profile_interview_id' in answer) answer.profile_interview_id = 'profile-interview-' + row;
+  if ('written' in answer) answer.written = typeof options.written === 'function' ? options.written(row) : options.written !== false;
+  return answer;
+}
+
+/**
+ * A function answering any selection of `sheet` with recorded row shapes.
+ * @param {FakeSheet} sheet the sheet: column A name, column B email
+ * @param {{status?: (row: number, body: Object) => string, result?: (row: number, body: Object) => (string|undefined),
+ *     written?: boolean | ((row: number) => boolean), budget?: number, columns?: Object}} options
+ *     status per row (default would_send in a dry run, else ok); result: a text of the test's own instead of the
+ *     recorded one (for JobMojito's free-form `error` texts); written: whether the function wrote the row itself;
+ *     budget: rows a real call does, the rest are not_yet and listed in `remaining`
+ * @return {((url: string, params: Object, body: Object) => {status: number, body: Object}) & {answers: Object[]}}
+ *     a fetch handler; `answers` keeps every answer body it gave
  */
 function fakeFunction(sheet, options = {}) {
   const columns = options.columns || { interview_url: 'D', result: 'E', profile_interview_id: 'F' };
-  return (_url, _params, body) => {
-    const all = rowsOf(body.ranges).filter((r) => r !== 1);
-    const taken = options.budget ? all.slice(0, options.budget) : all;
-    const left = all.slice(taken.length);
-    const summary = { selected: taken.length, sent: 0, ok: 0, errors: 0, skipped: 0, pending: 0 };
-    const rows = taken.map((row) => {
-      const email = sheet.rowValues(row)[1];
-      const result = options.result ? options.result(row, body) : body.dry_run ? 'Would send' : 'ok';
-      const answer = { row, email, result, written: false };
-      if (result === 'ok') {
-        summary.sent++;
-        summary.ok++;
-        answer.interview_url = 'https://interview.example/' + row;
-        answer.profile_interview_id = 'pi-' + row;
-      } else if (result.startsWith('Error')) summary.errors++;
-      else if (result.startsWith('Skipped')) summary.skipped++;
-      else if (result.startsWith('Pending')) summary.pending++;
-      const written = typeof options.written === 'function' ? options.written(row) : options.written !== false;
-      answer.written = !body.dry_run && written;
-      if (answer.written) {
-        sheet.backend.write(row, 4, [[answer.interview_url || '', result, answer.profile_interview_id || '']]);
-      }
-      return answer;
-    });
-    return {
-      status: 200,
-      body: { summary, rows, columns, remaining: left.length ? left.map((r) => r + ':' + r) : [], dry_run: body.dry_run },
-    };
+  const answers = [];
+  const handler = (_url, _params, body) => {
+    let answer;
+    try {
+      const all = rowsOf(body.ranges).filter((r) => r !== 1);
+      const done = body.dry_run || options.budget === undefined ? all.length : options.budget;
+      const rows = all.map((row, i) => {
+        const status = i >= done ? 'not_yet' : options.status ? options.status(row, body) : body.dry_run ? 'would_send' : 'ok';
+        return answerRow(sheet, row, status, body, options);
+      });
+      const remaining = rangesOf(all.slice(done));
+      answer = { summary: summarize(rows), rows, columns, remaining, dry_run: body.dry_run };
+    } catch (e) {
+      return fakeProblem(e.message);
+    }
+    answers.push(answer);
+    return { status: 200, body: copy(answer) };
   };
+  handler.answers = answers;
+  return handler;
 }
 
 /** A sheet with a header row and `count` candidates in rows 2.., name in A and email in B. */
@@ -61,4 +247,4 @@ function candidateRows(count) {
   return rows;
 }
 
-module.exports = { fakeFunction, candidateRows, rowsOf };
+module.exports = { fakeFunction, replay, loadFixture, allFixtures, rowTemplate, summarize, candidateRows, rowsOf };

@@ -2,18 +2,20 @@
 /**
  * A small stand-in for the Python sandbox, so that the end-to-end harness can be checked before the
  * Python side is ready: one HTTP server with a minimal Sheets API v4 (spreadsheets.get, values.get,
- * values.update RAW) and a minimal function that follows the HTTP contract (dry run, already registered,
- * chunk budget with `remaining`). It prints its base URL on stdout and serves until killed.
- * It checks the same headers the real function checks. Not a model of the real function's logic.
+ * values.update RAW) and a minimal function that follows the HTTP contract (row statuses, dry run, already
+ * registered, a per-call budget with `not_yet` rows listed in `remaining`), at /function and, with a budget of
+ * 2 rows per call, at /function-short-budget. It prints its base URL on stdout and serves until killed.
+ * It checks the same headers the real function checks. Not a model of the real function's logic: its result
+ * texts are its own (the script never reads them).
  */
 const http = require('node:http');
 
 const { SPREADSHEET_ID, TITLE, ID_TOKEN, ACCESS_TOKEN, INTERVIEW_ID } = require('./mock-world-constants');
-/** Rows the mock function handles per call before answering with `remaining`. */
-const BUDGET = 60;
+/** Rows the mock function handles per call before answering with `remaining`, by path. */
+const BUDGETS = { '/function': 60, '/function-short-budget': 2 };
 
 const grid = [['Name', 'Email', 'Notes', 'Interview URL', 'Result', 'Profile interview ID']];
-for (let i = 1; i <= 300; i++) grid.push(['Candidate ' + i, 'candidate' + i + '@example.com']);
+for (let i = 1; i <= 312; i++) grid.push(['Candidate ' + i, 'candidate' + i + '@example.com']);
 const registered = new Set();
 
 /** 'Candidates'!D2:F2 -> {row: 2, col: 4}. */
@@ -36,32 +38,36 @@ function rowsOf(ranges) {
   return [...rows].sort((a, b) => a - b);
 }
 
-function runFunction(req, body, res) {
+function runFunction(req, body, res, budget) {
   if (req.headers.authorization !== 'Bearer ' + ID_TOKEN) return send(res, 401, { error: { code: 'unauthenticated', message: 'Bad identity token.' } });
   if (req.headers['x-sheets-access-token'] !== ACCESS_TOKEN) return send(res, 401, { error: { code: 'sheets_token_rejected', message: 'Bad access token.' } });
   if (body.spreadsheet_id !== SPREADSHEET_ID || body.sheet_id !== 0 || body.interview_id !== INTERVIEW_ID) {
     return send(res, 404, { error: { code: 'sheet_not_found', message: 'No such sheet.' } });
   }
   const all = rowsOf(body.ranges);
-  const taken = all.slice(0, BUDGET);
-  const summary = { selected: taken.length, sent: 0, ok: 0, errors: 0, skipped: 0, pending: 0 };
-  const rows = taken.map((row) => {
+  const summary = { selected: all.length, sent: 0, ok: 0, errors: 0, skipped: 0, pending: 0, not_sent: 0, not_yet: 0 };
+  const rows = all.map((row, i) => {
     const email = grid[row - 1][1];
+    const written = body.dry_run ? {} : { written: true };
+    if (i >= budget) {
+      summary.not_yet++;
+      return { row, email, status: 'not_yet', result: 'mock: later', ...written };
+    }
     if (registered.has(email) && !body.force) {
       summary.skipped++;
-      return { row, email, result: 'Skipped: already registered', written: !body.dry_run };
+      return { row, email, status: 'registered', result: 'mock: registered before', ...written };
     }
-    if (body.dry_run) return { row, email, result: 'Would send', written: false };
-    registered.add(email);
     summary.sent++;
+    if (body.dry_run) return { row, email, status: 'would_send', result: 'mock: would go' };
+    registered.add(email);
     summary.ok++;
     const url = 'https://interview.example/' + encodeURIComponent(email);
     // Every third row is left for the script to write (written: false).
-    const written = row % 3 !== 0;
-    if (written) Object.assign(grid[row - 1], { 3: url, 4: 'ok', 5: 'pi-' + row });
-    return { row, email, result: 'ok', interview_url: url, profile_interview_id: 'pi-' + row, written };
+    const done = row % 3 !== 0;
+    if (done) Object.assign(grid[row - 1], { 3: url, 4: 'ok', 5: 'pi-' + row });
+    return { row, email, status: 'ok', result: 'ok', interview_url: url, profile_interview_id: 'pi-' + row, written: done };
   });
-  const remaining = all.slice(taken.length).map((r) => r + ':' + r);
+  const remaining = all.slice(budget).map((r) => r + ':' + r);
   send(res, 200, { summary, rows, columns: { interview_url: 'D', result: 'E', profile_interview_id: 'F' }, remaining, dry_run: body.dry_run });
 }
 
@@ -84,7 +90,7 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const body = data ? JSON.parse(data) : undefined;
-    if (req.method === 'POST' && url.pathname === '/function') return runFunction(req, body, res);
+    if (req.method === 'POST' && BUDGETS[url.pathname]) return runFunction(req, body, res, BUDGETS[url.pathname]);
     return sheets(req, url, body, res);
   });
 });

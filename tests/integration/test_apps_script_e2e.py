@@ -16,6 +16,11 @@ from sandbox.world import INTERVIEW_ID, RECRUITER_TOKEN, TAB, FunctionProcess, S
 
 APPS_SCRIPT = Path(__file__).resolve().parents[2] / "apps_script"
 SPREADSHEET = "1AppsScriptEndToEnd"
+CANDIDATES = 312  # rows 2-301 for the chunked runs, rows 302-313 for the `remaining` run
+# A function that sends 2 rows per batch, one batch at a time, and starts no batch after 0.3 s:
+# each call sends one batch, so 12 rows take five `remaining` continuations, and each of those
+# answers lists the rows still to do as `not_yet` again (10 + 8 + 6 + 4 + 2 = 30 times).
+SHORT_BUDGET = {"BATCH_SIZE": "2", "CONCURRENCY": "1", "TIME_BUDGET_SECONDS": "0.3"}
 
 
 def test_menu_runs_300_rows_in_chunks_then_a_rerun_skips_what_is_done(
@@ -25,27 +30,30 @@ def test_menu_runs_300_rows_in_chunks_then_a_rerun_skips_what_is_done(
     assert npm, "npm is needed for the Apps Script end-to-end test (Node 20 with npm)"
     assert (APPS_SCRIPT / "node_modules").is_dir(), "run `make test` (it runs npm ci first)"
     rows = [["Name", "Email", "Candidate ID"]] + [
-        [f"Candidate {i}", f"e2e.candidate{i}@example.com", f"E-{i:03d}"] for i in range(300)
+        [f"Candidate {i}", f"e2e.candidate{i}@example.com", f"E-{i:03d}"] for i in range(CANDIDATES)
     ]
     world.sheets.add_spreadsheet(SPREADSHEET, tokens=[RECRUITER_TOKEN])
     world.sheets.add_sheet(SPREADSHEET, TAB, sheet_id=0, rows=rows)
     world.jobmojito.reset()
-    env = {
-        **os.environ,
-        "E2E_FUNCTION_URL": function.url,
-        "E2E_SHEETS_API_URL": world.servers["sheets"].url,
-        "E2E_SPREADSHEET_ID": SPREADSHEET,
-        "E2E_SHEET_TITLE": TAB,
-        "E2E_ID_TOKEN": world.id_token(),
-        "E2E_ACCESS_TOKEN": RECRUITER_TOKEN,
-        "E2E_INTERVIEW_ID": INTERVIEW_ID,
-    }
-    done = subprocess.run(
-        [npm, "run", "--silent", "test:e2e"],
-        cwd=APPS_SCRIPT, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
+    with FunctionProcess(world.function_env(**SHORT_BUDGET)) as short_budget:
+        env = {
+            **os.environ,
+            "E2E_FUNCTION_URL": function.url,
+            "E2E_SHORT_BUDGET_FUNCTION_URL": short_budget.url,
+            "E2E_SHEETS_API_URL": world.servers["sheets"].url,
+            "E2E_SPREADSHEET_ID": SPREADSHEET,
+            "E2E_SHEET_TITLE": TAB,
+            "E2E_ID_TOKEN": world.id_token(),
+            "E2E_ACCESS_TOKEN": RECRUITER_TOKEN,
+            "E2E_INTERVIEW_ID": INTERVIEW_ID,
+        }
+        done = subprocess.run(
+            [npm, "run", "--silent", "test:e2e"],
+            cwd=APPS_SCRIPT, env=env, capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    assert "# fail 0" in done.stdout and "# pass 4" in done.stdout, done.stdout[-2000:]
-    # Every candidate got exactly one credit across the three menu runs.
+    assert "# fail 0" in done.stdout and "# pass 5" in done.stdout, done.stdout[-2000:]
+    # Every candidate got exactly one credit across the four menu runs, including the 12 rows
+    # that took `remaining` continuations.
     credits = world.jobmojito.credits_by_email()
-    assert len(credits) == 300 and set(credits.values()) == {1}
+    assert len(credits) == CANDIDATES and set(credits.values()) == {1}

@@ -2,7 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadScript, FakeSheet, FakeSpreadsheet } = require('../fakes');
-const { fakeFunction, candidateRows } = require('../fake-function');
+const { fakeFunction, replay, candidateRows } = require('../fake-function');
 
 const SETTINGS = { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv-7', HIDE_MENU: 'true' };
 
@@ -117,4 +117,37 @@ test('a 200 answer without the contract fields is not understood', () => {
   const env = setup(() => ({ status: 200, body: { ok: true } }));
   env.context.previewSelection();
   assert.match(env.ui.alerts.at(-1).prompt, /does not understand \(HTTP 200\)/);
+});
+
+test('a 200 answer whose rows have no status (a function older than row statuses) is not understood', () => {
+  const recordedAnswer = replay('preview').fixture.calls[0].answer;
+  const { context } = setup();
+  assert.equal(context.interpretResponse(200, JSON.stringify(recordedAnswer)).ok, true, 'the recorded answer is understood');
+  for (const change of [(row) => delete row.status, (row) => (row.status = ''), (row) => (row.row = '2')]) {
+    const answer = JSON.parse(JSON.stringify(recordedAnswer));
+    change(answer.rows[0]);
+    assert.match(context.interpretResponse(200, JSON.stringify(answer)).message, /does not understand \(HTTP 200\)/);
+  }
+});
+
+test('the function\'s recorded 401 for an identity token it does not accept: its sentence, no real run', () => {
+  const scenario = replay('unauthenticated');
+  const env = loadScript({ properties: scenario.properties, spreadsheet: scenario.spreadsheet, fetch: scenario.fetch });
+  env.context.sendEmailInvitations();
+  assert.deepEqual(scenario.problems, []);
+  const recordedCall = scenario.fixture.calls[0];
+  assert.equal(recordedCall.status, 401);
+  assert.equal(env.ui.alerts.at(-1).prompt, recordedCall.answer.error.message);
+  assert.equal(env.fetches.length, 1);
+  assert.equal(env.lock.held, false);
+});
+
+test('the error answer of a run that failed part-way keeps its rows for the script to write', () => {
+  const recordedCall = replay('credentials_rejected').fixture.calls[1];
+  const { context } = setup();
+  const failed = context.interpretResponse(recordedCall.status, JSON.stringify(recordedCall.answer));
+  assert.equal(failed.ok, false);
+  assert.equal(failed.code, 'jobmojito_credentials_rejected');
+  assert.deepEqual(JSON.parse(JSON.stringify(failed.rows)), recordedCall.answer.rows);
+  assert.deepEqual(JSON.parse(JSON.stringify(failed.columns)), recordedCall.answer.columns);
 });

@@ -12,8 +12,8 @@ const readline = require('node:readline');
 
 const TEST_DIR = path.join(__dirname, '..');
 const E2E_VARIABLES = [
-  'E2E_FUNCTION_URL', 'E2E_SHEETS_API_URL', 'E2E_SPREADSHEET_ID', 'E2E_SHEET_TITLE',
-  'E2E_ID_TOKEN', 'E2E_ACCESS_TOKEN', 'E2E_INTERVIEW_ID',
+  'E2E_FUNCTION_URL', 'E2E_SHORT_BUDGET_FUNCTION_URL', 'E2E_SHEETS_API_URL', 'E2E_SPREADSHEET_ID',
+  'E2E_SHEET_TITLE', 'E2E_ID_TOKEN', 'E2E_ACCESS_TOKEN', 'E2E_INTERVIEW_ID',
 ];
 
 /** The environment without any E2E_ variable. */
@@ -36,7 +36,7 @@ function runE2e(extraEnv) {
 test('without its environment variables the end-to-end test fails and names them', () => {
   const result = runE2e({});
   assert.notEqual(result.status, 0);
-  assert.match(result.stdout, /missing environment variables: E2E_FUNCTION_URL, E2E_SHEETS_API_URL/);
+  assert.match(result.stdout, /missing environment variables: E2E_FUNCTION_URL, E2E_SHORT_BUDGET_FUNCTION_URL, E2E_SHEETS_API_URL/);
   assert.doesNotMatch(result.stdout, /# skipped [1-9]/);
 });
 
@@ -50,6 +50,7 @@ test('the end-to-end test passes against the mock world', async () => {
     const mock = require('../mock-world-constants');
     const result = runE2e({
       E2E_FUNCTION_URL: base + '/function',
+      E2E_SHORT_BUDGET_FUNCTION_URL: base + '/function-short-budget',
       E2E_SHEETS_API_URL: base,
       E2E_SPREADSHEET_ID: mock.SPREADSHEET_ID,
       E2E_SHEET_TITLE: mock.TITLE,
@@ -58,7 +59,7 @@ test('the end-to-end test passes against the mock world', async () => {
       E2E_INTERVIEW_ID: mock.INTERVIEW_ID,
     });
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /# pass 4/);
+    assert.match(result.stdout, /# pass 5/);
   } finally {
     world.kill();
   }

@@ -2,72 +2,396 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadScript, FakeSheet, FakeSpreadsheet, Button } = require('../fakes');
-const { fakeFunction, candidateRows } = require('../fake-function');
+const { fakeFunction, replay, candidateRows } = require('../fake-function');
 
 const SETTINGS = { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv-7' };
 
 /**
- * A script over a sheet of `count` candidates with `selection` selected.
+ * A script over a sheet of `count` candidates with `selection` selected, answered by the fake function built
+ * from recorded rows (or by `fetch`).
  * @param {{count?: number, selection?: string[], fetch?: Function, functionOptions?: Object, properties?: Object,
  *     clock?: Object}} options
  */
 function setup(options = {}) {
   const sheet = new FakeSheet({ sheetId: 5, rows: candidateRows(options.count || 10) });
   sheet.select(options.selection || ['2:11']);
+  const fn = fakeFunction(sheet, options.functionOptions);
   const env = loadScript({
     properties: { ...SETTINGS, ...options.properties },
     spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
-    fetch: options.fetch || fakeFunction(sheet, options.functionOptions),
+    fetch: options.fetch || fn,
     clock: options.clock,
   });
-  return { ...env, sheet };
+  return { ...env, sheet, fn };
+}
+
+/**
+ * A script over a recorded scenario's tab and selection, answered with the real function's recorded answers.
+ * @param {string} name the scenario (test/fixtures/<name>.json)
+ * @param {{wrap?: (fetch: Function) => Function, clock?: Object}} options wrap: changes the fetch handler
+ */
+function recorded(name, options = {}) {
+  const scenario = replay(name);
+  const env = loadScript({
+    properties: scenario.properties,
+    spreadsheet: scenario.spreadsheet,
+    fetch: options.wrap ? options.wrap(scenario.fetch) : scenario.fetch,
+    clock: options.clock,
+  });
+  return { ...env, scenario, sheet: scenario.sheet };
+}
+
+/** Checks that the script made exactly the recorded calls (the first `count` of them, if given). */
+function assertRecordedCalls(env, count) {
+  assert.deepEqual(env.scenario.problems, []);
+  assert.equal(env.scenario.answered(), count === undefined ? env.scenario.fixture.calls.length : count);
 }
 
 const real = (env) => env.fetches.filter((f) => !f.body.dry_run);
 const dry = (env) => env.fetches.filter((f) => f.body.dry_run);
+const lastAlert = (env) => env.ui.alerts.at(-1).prompt;
 
-test('Send email invitations: dry run, confirmation, real run, toast per chunk, summary', () => {
-  const env = setup();
+// --- the menu run, from the real function's answers ------------------------------------------
+
+test('Send email invitations on the demo tab: dry run, confirmation, real run, toast, closing counts', () => {
+  const env = recorded('menu_run');
   env.context.sendEmailInvitations();
-  assert.equal(dry(env).length, 1);
-  assert.equal(real(env).length, 1);
-  assert.deepEqual(real(env)[0].body.ranges, ['2:11']);
+  assertRecordedCalls(env);
   assert.equal(real(env)[0].body.type, 'invitation');
   assert.equal(real(env)[0].body.force, false);
-  assert.equal(env.ui.alerts[0].prompt, 'Send 10 email invitations?');
-  assert.equal(env.ui.alerts[0].buttons, 'OK_CANCEL');
-  assert.deepEqual(env.spreadsheet.toasts.map((t) => t.msg), ['10 of 10 done…']);
   assert.equal(
-    env.ui.alerts[1].prompt,
-    'Done: 10 email invitations sent. The result column tells what happened to each row.',
+    env.ui.alerts[0].prompt,
+    'Send 8 email invitations? 1 row is skipped because it is already registered. 2 rows have an invalid or missing ' +
+      'email or name. 1 row is skipped because another row has the same email.',
   );
-  assert.deepEqual(env.lock.tries.length, 1);
+  assert.equal(env.ui.alerts[0].buttons, 'OK_CANCEL');
+  assert.deepEqual(env.spreadsheet.toasts.map((t) => t.msg), ['12 of 12 done…']);
+  assert.equal(
+    lastAlert(env),
+    'Done: 8 email invitations sent. 2 rows have an error. 2 rows were skipped. The result column tells what happened to each row.',
+  );
+  assert.equal(env.sheet.writes.length, 0, 'the function wrote every row itself');
+  assert.equal(env.lock.tries.length, 1);
   assert.equal(env.lock.held, false);
-  assert.equal(env.sheet.rowValues(2)[4], 'ok', 'the function wrote the result');
 });
+
+test('Preview selection of the demo tab: the dry run only, grouped by status', () => {
+  const env = recorded('preview');
+  env.context.previewSelection();
+  assertRecordedCalls(env);
+  assert.equal(
+    env.ui.alerts[0].prompt,
+    '12 rows selected: 8 would be sent. 1 row is skipped because it is already registered. 2 rows have an invalid ' +
+      'or missing email or name. 1 row is skipped because another row has the same email.',
+  );
+  assert.equal(env.lock.tries.length, 0, 'a preview does not take the lock');
+});
+
+test('nothing new to send, only registered rows: asks to force, and a yes sends with force', () => {
+  const env = recorded('force');
+  env.context.sendEmailInvitations();
+  assertRecordedCalls(env);
+  assert.equal(
+    env.ui.alerts[0].prompt,
+    'Nothing new to send in the selection. 2 rows are skipped because they are already registered. ' +
+      'Send to those 2 rows again anyway (force)?',
+  );
+  assert.equal(env.ui.alerts[0].buttons, 'YES_NO');
+  assert.equal(real(env)[0].body.force, true);
+  assert.match(lastAlert(env), /^Done: 2 email invitations sent\. The result column/);
+});
+
+test('nothing new to send and the answer is no: nothing is sent', () => {
+  const env = recorded('force');
+  env.ui.answers.push(Button.NO);
+  env.context.sendEmailInvitations();
+  assertRecordedCalls(env, 1);
+  assert.equal(real(env).length, 0);
+  assert.equal(env.spreadsheet.toasts[0].msg, 'Nothing was sent.');
+});
+
+test('nothing to send at all (only refused rows): says so, no question', () => {
+  const env = recorded('nothing_to_send');
+  env.context.sendEmailInvitations();
+  assertRecordedCalls(env);
+  assert.equal(env.ui.alerts[0].prompt, 'Nothing new to send in the selection. 2 rows have an invalid or missing email or name.');
+  assert.equal(env.ui.alerts[0].buttons, 'OK');
+  assert.equal(real(env).length, 0);
+});
+
+test('interrupted rows: the confirmation says how to send them anyway; the summary counts them as skipped', () => {
+  const env = recorded('interrupted');
+  env.context.sendEmailInvitations();
+  assertRecordedCalls(env);
+  assert.equal(
+    env.ui.alerts[0].prompt,
+    'Send 1 email invitation? 1 row is skipped because an earlier run was interrupted while sending it. Check in ' +
+      'JobMojito whether this candidate got the interview, then select only that row and run again to send anyway (force).',
+  );
+  assert.equal(lastAlert(env), 'Done: 1 email invitation sent. 1 row was skipped. The result column tells what happened to each row.');
+});
+
+test('a row JobMojito refuses (status error) is counted as an error', () => {
+  const env = recorded('jobmojito_error');
+  env.context.sendEmailInvitations();
+  assertRecordedCalls(env);
+  assert.equal(lastAlert(env), 'Done: 2 email invitations sent. 1 row has an error. The result column tells what happened to each row.');
+});
+
+test('pending rows (a batch whose answer was lost) are counted and the recruiter is told to check them', () => {
+  const env = recorded('pending');
+  env.context.sendEmailInvitations();
+  assertRecordedCalls(env);
+  assert.equal(
+    lastAlert(env),
+    'Done: 2 email invitations sent. 2 rows are pending: check in JobMojito before running again. ' +
+      'The result column tells what happened to each row.',
+  );
+});
+
+// --- counting each row once (issue 7) ----------------------------------------------------------
+
+test('remaining continuations: each row is counted once, by its latest status', () => {
+  const env = recorded('continuation');
+  env.context.generateInterviewLinks();
+  assertRecordedCalls(env);
+  assert.deepEqual(real(env).map((f) => f.body.ranges), [['2:13'], ['4:13'], ['6:13'], ['8:13'], ['10:13'], ['12:13']]);
+  assert.deepEqual(
+    env.spreadsheet.toasts.map((t) => t.msg),
+    ['2 of 12 done…', '4 of 12 done…', '6 of 12 done…', '8 of 12 done…', '10 of 12 done…', '12 of 12 done…'],
+  );
+  assert.equal(lastAlert(env), 'Done: 12 interview links created. The result column tells what happened to each row.');
+});
+
+test('rows still not_yet when the script stops for time are "not done yet", each counted once', () => {
+  let now = 1_000_000;
+  const env = recorded('continuation', {
+    clock: { now: () => now },
+    // Each call takes 80 s: the dry run and 3 real calls fit before 5 minutes.
+    wrap: (fetch) => (url, params, body) => {
+      now += 80_000;
+      return fetch(url, params, body);
+    },
+  });
+  env.context.generateInterviewLinks();
+  assertRecordedCalls(env, 4);
+  assert.equal(
+    lastAlert(env),
+    'Stopped before the Apps Script time limit with 6 of 12 rows done. So far: 6 interview links created. ' +
+      '6 rows are not done yet: run it again on the same selection to continue. The result column tells what happened to each row.',
+  );
+  assert.equal(env.lock.held, false);
+});
+
+test('rows left not_sent get a plain sentence that claims no cause', () => {
+  const env = recorded('not_sent');
+  env.context.sendEmailInvitations();
+  assertRecordedCalls(env);
+  assert.equal(
+    lastAlert(env),
+    'Done: 2 email invitations sent. 2 rows were not sent: run it again on the same selection to send them. ' +
+      'The result column tells what happened to each row.',
+  );
+});
+
+test('the confirmation and the closing counts switch on status, never on the result text', () => {
+  const texts = {
+    dry: { 2: 'Error: the text says error, the status would_send', 3: 'Would send, says the text', 4: 'ok' },
+    real: { 2: 'Error: the text says error, the status ok', 3: 'ok', 4: 'Pending, says the text' },
+  };
+  const statuses = { dry: { 2: 'would_send', 3: 'registered', 4: 'would_send' }, real: { 2: 'ok', 3: 'invalid', 4: 'registered' } };
+  const phase = (body) => (body.dry_run ? 'dry' : 'real');
+  const env = setup({
+    selection: ['2:4'],
+    functionOptions: {
+      status: (row, body) => statuses[phase(body)][row],
+      result: (row, body) => texts[phase(body)][row],
+    },
+  });
+  env.context.sendEmailInvitations();
+  assert.equal(env.ui.alerts[0].prompt, 'Send 2 email invitations? 1 row is skipped because it is already registered.');
+  assert.equal(
+    lastAlert(env),
+    'Done: 1 email invitation sent. 1 row has an error. 1 row was skipped. The result column tells what happened to each row.',
+  );
+});
+
+test('summaryText: not_yet rows are counted when the run ended, a status of the future is not counted', () => {
+  const { context } = setup();
+  const rows = [{ row: 2, status: 'ok' }, { row: 3, status: 'not_yet' }, { row: 4, status: 'some_new_status' }];
+  const outcome = { rows, error: 'The invitation service stopped answering.', stopped: false, done: 2, total: 3, emailChanged: 0 };
+  assert.equal(
+    context.summaryText('url', outcome),
+    'The invitation service stopped answering. Before that, 2 of 3 rows done; their results are in the Sheet. ' +
+      'So far: 1 interview link created. 1 row is not done yet: run it again on the same selection to continue. ' +
+      'The result column tells what happened to each row.',
+  );
+});
+
+// --- written: false --------------------------------------------------------------------------
+
+test('rows with written:false are written by the script, as text, where the answer says', () => {
+  const env = recorded('sheets_write_failure');
+  env.context.sendEmailInvitations();
+  assertRecordedCalls(env);
+  const answer = env.scenario.fixture.calls[1].answer;
+  const unwritten = answer.rows.filter((r) => r.written === false);
+  assert.deepEqual(unwritten.map((r) => r.row), [2, 4, 7, 9, 11], 'two links and three refusals');
+  const expected = unwritten.flatMap((r) =>
+    ['interview_url', 'result', 'profile_interview_id'].filter((f) => f in r).map((f) => [answer.columns[f] + r.row, "'" + r[f]]),
+  );
+  assert.deepEqual(env.sheet.writes.map((w) => [w.a1, w.values[0][0]]), expected);
+  assert.equal(env.sheet.rowValues(2)[4], unwritten[0].interview_url, 'the link is stored without the apostrophe');
+  assert.equal(
+    lastAlert(env),
+    'Done: 2 email invitations sent. 2 rows have an error. 2 rows were skipped. 6 rows were not sent: run it again ' +
+      'on the same selection to send them. The result column tells what happened to each row.',
+  );
+});
+
+test('a written:false row whose email changed during the run is not written, and the summary says so', () => {
+  const env = recorded('sheets_write_failure', {
+    wrap: (fetch) => (url, params, body) => {
+      const answer = fetch(url, params, body);
+      if (!body.dry_run) sheet.backend.write(4, 2, [['someone.else@example.com']]);
+      return answer;
+    },
+  });
+  const sheet = env.sheet;
+  env.context.sendEmailInvitations();
+  assert.equal(sheet.rowValues(4)[5], '', 'row 4 is left alone');
+  assert.equal(sheet.rowValues(2)[5], 'ok');
+  assert.match(lastAlert(env), /1 result could not be written because the email in the row changed during the run\./);
+});
+
+test('a value the script writes is never a formula, even when JobMojito\'s error text starts with =', () => {
+  const env = setup({
+    selection: ['2:4'],
+    functionOptions: {
+      status: (row, body) => (body.dry_run ? 'would_send' : row === 3 ? 'error' : 'ok'),
+      result: (row, body) => (!body.dry_run && row === 3 ? '=HYPERLINK("x")' : undefined),
+      written: (row) => row !== 2 && row !== 3,
+    },
+  });
+  env.context.sendEmailInvitations();
+  const row2 = env.fn.answers.at(-1).rows[0];
+  assert.deepEqual(env.sheet.writes.map((w) => [w.a1, w.values[0][0]]), [
+    ['D2', "'" + row2.interview_url],
+    ['E2', "'ok"],
+    ['F2', "'" + row2.profile_interview_id],
+    ['E3', '\'=HYPERLINK("x")'],
+  ]);
+  assert.deepEqual(env.sheet.rowValues(3).slice(3, 6), ['', '=HYPERLINK("x")', '']);
+});
+
+test('a value starting with = + - @ is stored as text', () => {
+  const { context } = setup();
+  for (const value of ['=1+1', '+1', '-1', '@x']) {
+    assert.equal(context.asText(value), "'" + value);
+  }
+  assert.equal(context.asText(''), '');
+});
+
+test('nothing is written by the script in a dry run', () => {
+  const env = setup({ functionOptions: { written: false } });
+  env.context.previewSelection();
+  assert.equal(env.sheet.writes.length, 0);
+});
+
+test('cellsToWrite ignores unusable columns and the header row', () => {
+  const { context } = setup();
+  const plain = (x) => JSON.parse(JSON.stringify(x));
+  assert.deepEqual(plain(context.cellsToWrite({ row: 5, result: 'ok', interview_url: 'u' }, { result: 'E', interview_url: 'D4' })), [
+    { a1: 'E5', value: "'ok" },
+  ]);
+  assert.deepEqual(plain(context.cellsToWrite({ row: 1, result: 'ok' }, { result: 'E' })), []);
+});
+
+// --- errors --------------------------------------------------------------------------------
+
+test('a run that fails part-way: the function\'s sentence, then what it did before failing', () => {
+  const env = recorded('credentials_rejected');
+  env.context.sendEmailInvitations();
+  assertRecordedCalls(env);
+  const error = env.scenario.fixture.calls[1].answer.error;
+  assert.equal(error.code, 'jobmojito_credentials_rejected');
+  assert.equal(
+    lastAlert(env),
+    error.message + ' So far: 2 email invitations sent. 2 rows were not sent: run it again on the same selection ' +
+      'to send them. The result column tells what happened to each row.',
+  );
+});
+
+test('a run that fails part-way still has its unwritten rows written by the script', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(3) }).select(['2:3']);
+  const fn = fakeFunction(sheet, { written: false });
+  const error = replay('credentials_rejected').fixture.calls[1].answer.error;
+  const env = loadScript({
+    properties: SETTINGS,
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: (url, params, body) => {
+      const answer = fn(url, params, body);
+      return body.dry_run ? answer : { status: 502, body: { ...answer.body, error } };
+    },
+  });
+  env.context.sendEmailInvitations();
+  assert.equal(sheet.rowValues(2)[4], 'ok');
+  assert.equal(sheet.rowValues(2)[3], fn.answers.at(-1).rows[0].interview_url);
+  assert.ok(lastAlert(env).startsWith(error.message));
+});
+
+test('an interview JobMojito does not know: the dry run passes, the real run shows the function\'s 422 sentence', () => {
+  const env = recorded('interview_rejected');
+  env.context.sendEmailInvitations();
+  assertRecordedCalls(env);
+  const answer = env.scenario.fixture.calls[1];
+  assert.equal(answer.status, 422);
+  assert.ok(lastAlert(env).startsWith(answer.answer.error.message), lastAlert(env));
+  assert.equal(env.lock.held, false);
+});
+
+test('an error in a later chunk stops the run and says what was done before it', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(30) }).select(['2:31']);
+  const fn = fakeFunction(sheet);
+  let realCalls = 0;
+  const env = loadScript({
+    properties: { ...SETTINGS, CHUNK_SIZE: '10' },
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: (url, params, body) => {
+      if (!body.dry_run && ++realCalls === 2) {
+        return { status: 502, body: { error: { code: 'jobmojito_unreachable', message: 'JobMojito did not answer.' } } };
+      }
+      return fn(url, params, body);
+    },
+  });
+  env.context.sendEmailInvitations();
+  assert.equal(
+    lastAlert(env),
+    'JobMojito did not answer. Before that, 10 of 30 rows done; their results are in the Sheet. ' +
+      'So far: 10 email invitations sent. The result column tells what happened to each row.',
+  );
+});
+
+// --- selection, chunks and time --------------------------------------------------------------
 
 test('Generate interview links sends type "url" and says links', () => {
   const env = setup({ selection: ['2:4'] });
   env.context.generateInterviewLinks();
   assert.equal(env.ui.alerts[0].prompt, 'Generate 3 interview links?');
   assert.equal(real(env)[0].body.type, 'url');
-  assert.match(env.ui.alerts[1].prompt, /^Done: 3 interview links created\./);
+  assert.match(lastAlert(env), /^Done: 3 interview links created\./);
 });
 
-test('the confirmation groups skip reasons and errors from the dry run', () => {
-  const results = {
-    3: 'Skipped: already registered', 4: 'Skipped: already registered', 5: 'Skipped: already registered',
-    6: 'Error: invalid email address (The domain name example.invalid does not exist.)', 7: 'Skipped: duplicate of row 2', 8: 'Error: name is empty',
-    9: 'Skipped: pending from an interrupted run: check in JobMojito, then use force',
-  };
-  const env = setup({ functionOptions: { result: (row, body) => results[row] || (body.dry_run ? 'Would send' : 'ok') } });
+test('the confirmation groups the dry run\'s rows by status, in order of first appearance', () => {
+  const statuses = { 3: 'registered', 4: 'registered', 5: 'registered', 6: 'invalid', 7: 'duplicate', 8: 'invalid', 9: 'interrupted' };
+  const env = setup({ functionOptions: { status: (row) => statuses[row] || 'would_send' } });
   env.ui.answers.push(Button.CANCEL);
   env.context.sendEmailInvitations();
   assert.equal(
     env.ui.alerts[0].prompt,
-    'Send 3 email invitations? 3 rows are skipped: already registered. 1 row has an invalid email. ' +
-      '1 row is skipped: duplicate of another row. 1 row has an error: name is empty. ' +
-      '1 row is skipped: pending from an interrupted run. Check in JobMojito whether this candidate got the interview, ' +
+    'Send 3 email invitations? 3 rows are skipped because they are already registered. 2 rows have an invalid or ' +
+      'missing email or name. 1 row is skipped because another row has the same email. 1 row is skipped because an ' +
+      'earlier run was interrupted while sending it. Check in JobMojito whether this candidate got the interview, ' +
       'then select only that row and run again to send anyway (force).',
   );
   assert.equal(real(env).length, 0, 'cancel sends nothing');
@@ -84,47 +408,24 @@ test('the confirmation says how many rows a filter hid', () => {
   assert.deepEqual(dry(env)[0].body.ranges, ['2:3', '6:11']);
 });
 
-test('nothing new to send, only already registered rows: asks to force, and a yes sends with force', () => {
-  const env = setup({
-    selection: ['2:3'],
-    functionOptions: { result: (_row, body) => (body.dry_run && !body.force ? 'Skipped: already registered' : 'ok') },
-  });
-  env.context.sendEmailInvitations();
-  assert.equal(
-    env.ui.alerts[0].prompt,
-    'Nothing new to send in the selection. 2 rows are skipped: already registered. Send to those 2 rows again anyway (force)?',
-  );
-  assert.equal(env.ui.alerts[0].buttons, 'YES_NO');
-  assert.equal(real(env).length, 1);
-  assert.equal(real(env)[0].body.force, true);
-});
-
-test('nothing new to send and the answer is no: nothing is sent', () => {
-  const env = setup({ selection: ['2:3'], functionOptions: { result: () => 'Skipped: already registered' } });
+test('interrupted rows alone are forceable too: the question counts them', () => {
+  const env = setup({ selection: ['2:4'], functionOptions: { status: (row, body) => (body.dry_run ? 'interrupted' : 'ok') } });
   env.ui.answers.push(Button.NO);
   env.context.sendEmailInvitations();
-  assert.equal(real(env).length, 0);
-});
-
-test('nothing to send at all (only errors): says so, no question', () => {
-  const env = setup({ selection: ['2:3'], functionOptions: { result: () => 'Error: invalid email address' } });
-  env.context.sendEmailInvitations();
-  assert.equal(env.ui.alerts[0].prompt, 'Nothing new to send in the selection. 2 rows have an invalid email.');
-  assert.equal(env.ui.alerts[0].buttons, 'OK');
+  assert.match(env.ui.alerts[0].prompt, /Send to those 3 rows again anyway \(force\)\?$/);
   assert.equal(real(env).length, 0);
 });
 
 test('Preview selection: dry run only, short summary with rows hidden by a filter', () => {
-  const env = setup({ functionOptions: { result: (row) => (row === 2 ? 'Skipped: already registered' : 'Would send') } });
+  const env = setup({ functionOptions: { status: (row) => (row === 2 ? 'registered' : 'would_send') } });
   env.sheet.hideByFilter([11]);
   env.context.previewSelection();
   assert.equal(env.fetches.length, 1);
   assert.equal(env.fetches[0].body.dry_run, true);
   assert.equal(
     env.ui.alerts[0].prompt,
-    '9 rows selected: 8 would be sent. 1 row is skipped: already registered. 1 row hidden by a filter is left out.',
+    '9 rows selected: 8 would be sent. 1 row is skipped because it is already registered. 1 row hidden by a filter is left out.',
   );
-  assert.equal(env.lock.tries.length, 0, 'a preview does not take the lock');
 });
 
 test('nothing selected: a plain sentence, no call', () => {
@@ -148,7 +449,7 @@ test('1,200 rows are sent in 3 calls of at most 500 rows, in sheet order', () =>
   assert.deepEqual(real(env).map((f) => f.body.ranges), [['2:501'], ['502:1001'], ['1002:1201']]);
   assert.equal(env.ui.alerts[0].prompt, 'Send 1,200 email invitations?');
   assert.deepEqual(env.spreadsheet.toasts.map((t) => t.msg), ['500 of 1,200 done…', '1,000 of 1,200 done…', '1,200 of 1,200 done…']);
-  assert.match(env.ui.alerts[1].prompt, /^Done: 1,200 email invitations sent\./);
+  assert.match(lastAlert(env), /^Done: 1,200 email invitations sent\./);
 });
 
 test('CHUNK_SIZE sets the rows per call', () => {
@@ -157,24 +458,28 @@ test('CHUNK_SIZE sets the rows per call', () => {
   assert.deepEqual(env.fetches.map((f) => f.body.ranges), [['2:11'], ['12:21'], ['22:31']]);
 });
 
-test('remaining ranges of an answer go in the next call', () => {
+test('remaining ranges of an answer go in the next call, and its not_yet rows are counted once', () => {
   const env = setup({ count: 10, selection: ['2:11'], functionOptions: { budget: 4 } });
   env.context.sendEmailInvitations();
   assert.deepEqual(real(env).map((f) => f.body.ranges), [['2:11'], ['6:11'], ['10:11']]);
+  assert.deepEqual(env.fn.answers.slice(1).map((a) => a.summary.not_yet), [6, 2, 0], 'the answers said not_yet 8 times');
   assert.deepEqual(env.spreadsheet.toasts.map((t) => t.msg), ['4 of 10 done…', '8 of 10 done…', '10 of 10 done…']);
-  assert.match(env.ui.alerts.at(-1).prompt, /^Done: 10 email invitations sent\./);
+  assert.equal(lastAlert(env), 'Done: 10 email invitations sent. The result column tells what happened to each row.');
 });
 
 test('an answer that makes no progress stops the run with a sentence instead of looping', () => {
-  const sheet = new FakeSheet({ rows: candidateRows(3) }).select(['2:4']);
-  const answer = { status: 200, body: { summary: {}, rows: [], columns: {}, remaining: ['2:4'], dry_run: true } };
-  const env = loadScript({ properties: SETTINGS, spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }), fetch: () => answer });
-  env.context.previewSelection();
-  assert.equal(env.fetches.length, 1);
-  assert.match(env.ui.alerts[0].prompt, /stopped answering for the remaining rows/);
+  const env = setup({ count: 3, selection: ['2:4'], functionOptions: { budget: 0 } });
+  env.context.sendEmailInvitations();
+  assert.equal(real(env).length, 1);
+  assert.equal(
+    lastAlert(env),
+    'The invitation service stopped answering for the remaining rows. Run it again on the same selection to continue. ' +
+      'So far: 0 email invitations sent. 3 rows are not done yet: run it again on the same selection to continue. ' +
+      'The result column tells what happened to each row.',
+  );
 });
 
-test('the run stops starting calls after 5 minutes and says that running again continues', () => {
+test('the run stops starting calls after 5 minutes and says how many rows are not done yet', () => {
   let now = 1_000_000;
   const clock = { now: () => now };
   const sheet = new FakeSheet({ rows: candidateRows(1200) }).select(['2:1201']);
@@ -204,10 +509,9 @@ test('the run stops starting calls after 5 minutes and says that running again c
   env2.context.sendEmailInvitations();
   assert.equal(real(env2).length, 1);
   assert.equal(
-    env2.ui.alerts.at(-1).prompt,
-    'Stopped before the Apps Script time limit with 500 of 1,200 rows done. Run it again on the same selection to ' +
-      'continue where it stopped: rows already registered are skipped. So far: 500 email invitations sent. ' +
-      'The result column tells what happened to each row.',
+    lastAlert(env2),
+    'Stopped before the Apps Script time limit with 500 of 1,200 rows done. So far: 500 email invitations sent. ' +
+      '700 rows are not done yet: run it again on the same selection to continue. The result column tells what happened to each row.',
   );
   assert.equal(env2.lock.held, false);
 });
@@ -230,27 +534,7 @@ test('a dry run that cannot finish in time tells the recruiter to select fewer r
   assert.equal(env.ui.alerts[0].prompt, 'Checking the selection took too long. Select fewer rows, then try again.');
 });
 
-test('an error in a later chunk stops the run and says what was done before it', () => {
-  const sheet = new FakeSheet({ rows: candidateRows(30) }).select(['2:31']);
-  const fn = fakeFunction(sheet);
-  let realCalls = 0;
-  const env = loadScript({
-    properties: { ...SETTINGS, CHUNK_SIZE: '10' },
-    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
-    fetch: (url, params, body) => {
-      if (!body.dry_run && ++realCalls === 2) {
-        return { status: 502, body: { error: { code: 'jobmojito_unreachable', message: 'JobMojito did not answer.' } } };
-      }
-      return fn(url, params, body);
-    },
-  });
-  env.context.sendEmailInvitations();
-  assert.equal(
-    env.ui.alerts.at(-1).prompt,
-    'JobMojito did not answer. Before that, 10 of 30 rows done; their results are in the Sheet. ' +
-      'So far: 10 email invitations sent. The result column tells what happened to each row.',
-  );
-});
+// --- the lock --------------------------------------------------------------------------------
 
 test('another run in progress: the user is told, nothing is sent, the other run keeps its lock', () => {
   const env = setup();
@@ -268,111 +552,4 @@ test('the lock is released when the run throws', () => {
   };
   assert.throws(() => env.context.sendEmailInvitations(), /boom/);
   assert.equal(env.lock.held, false);
-});
-
-test('rows with written:false are written by the script, as text, never as formulas', () => {
-  const results = { 2: 'ok', 3: 'Error: =HYPERLINK("x")', 4: 'ok' };
-  const env = setup({
-    selection: ['2:4'],
-    functionOptions: {
-      result: (row, body) => (body.dry_run ? 'Would send' : results[row]),
-      written: (row) => row !== 2 && row !== 3,
-    },
-  });
-  env.context.sendEmailInvitations();
-  assert.deepEqual(env.sheet.rowValues(2).slice(3, 6), ['https://interview.example/2', 'ok', 'pi-2']);
-  assert.deepEqual(env.sheet.rowValues(3).slice(3, 6), ['', 'Error: =HYPERLINK("x")', '']);
-  assert.deepEqual(env.sheet.writes.map((w) => [w.a1, w.values[0][0]]), [
-    ['D2', "'https://interview.example/2"],
-    ['E2', "'ok"],
-    ['F2', "'pi-2"],
-    ['E3', '\'Error: =HYPERLINK("x")'],
-  ]);
-});
-
-test('a value starting with = + - @ is stored as text', () => {
-  const { context } = setup();
-  for (const value of ['=1+1', '+1', '-1', '@x']) {
-    assert.equal(context.asText(value), "'" + value);
-  }
-  assert.equal(context.asText(''), '');
-});
-
-test('a written:false row whose email changed during the run is not written, and the summary says so', () => {
-  const sheet = new FakeSheet({ rows: candidateRows(3) }).select(['2:3']);
-  const fn = fakeFunction(sheet, { written: false });
-  const env = loadScript({
-    properties: SETTINGS,
-    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
-    fetch: (url, params, body) => {
-      const answer = fn(url, params, body);
-      if (!body.dry_run) sheet.backend.write(3, 2, [['someone.else@example.com']]);
-      return answer;
-    },
-  });
-  env.context.sendEmailInvitations();
-  assert.equal(sheet.rowValues(2)[4], 'ok');
-  assert.equal(sheet.rowValues(3)[4], '', 'row 3 is left alone');
-  assert.match(env.ui.alerts.at(-1).prompt, /1 result could not be written because the email in the row changed during the run\./);
-});
-
-test('nothing is written by the script in a dry run', () => {
-  const env = setup({ functionOptions: { written: false } });
-  env.context.previewSelection();
-  assert.equal(env.sheet.writes.length, 0);
-});
-
-test('cellsToWrite ignores unusable columns and the header row', () => {
-  const { context } = setup();
-  const plain = (x) => JSON.parse(JSON.stringify(x));
-  assert.deepEqual(plain(context.cellsToWrite({ row: 5, result: 'ok', interview_url: 'u' }, { result: 'E', interview_url: 'D4' })), [
-    { a1: 'E5', value: "'ok" },
-  ]);
-  assert.deepEqual(plain(context.cellsToWrite({ row: 1, result: 'ok' }, { result: 'E' })), []);
-});
-
-test('the summary counts errors, skipped and pending rows', () => {
-  const results = { 2: 'ok', 3: 'Error: invalid email address', 4: 'Skipped: duplicate of row 2', 5: 'Pending (run r1, 2026-01-01 10:00 UTC)' };
-  const env = setup({
-    selection: ['2:5'],
-    functionOptions: { result: (row, body) => (body.dry_run ? (row === 3 ? results[3] : 'Would send') : results[row]) },
-  });
-  env.context.sendEmailInvitations();
-  assert.equal(
-    env.ui.alerts.at(-1).prompt,
-    'Done: 1 email invitation sent. 1 row has an error. 1 row was skipped. 1 row is pending: check in JobMojito ' +
-      'before running again. The result column tells what happened to each row.',
-  );
-});
-
-test('the summary mentions rows not sent because the Sheet could not be written (not_sent)', () => {
-  const { context } = setup();
-  const outcome = { summary: { ok: 2, errors: 0, skipped: 0, pending: 0, not_sent: 3 }, error: '', stopped: false, done: 5, total: 5, emailChanged: 0 };
-  assert.equal(
-    context.summaryText('url', outcome),
-    'Done: 2 interview links created. 3 rows were not sent because Google Sheets could not be written: run it again ' +
-      'on the same selection. The result column tells what happened to each row.',
-  );
-});
-
-test('a run that fails part-way still has its unwritten rows written by the script', () => {
-  const sheet = new FakeSheet({ rows: candidateRows(3) }).select(['2:3']);
-  const fn = fakeFunction(sheet, { written: false });
-  const env = loadScript({
-    properties: SETTINGS,
-    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
-    fetch: (url, params, body) => {
-      const answer = fn(url, params, body);
-      if (body.dry_run) return answer;
-      const error = {
-        code: 'jobmojito_credentials_rejected',
-        message: 'JobMojito rejected the function\'s credentials.',
-      };
-      return { status: 502, body: { ...answer.body, error } };
-    },
-  });
-  env.context.sendEmailInvitations();
-  assert.equal(sheet.rowValues(2)[4], 'ok');
-  assert.equal(sheet.rowValues(2)[3], 'https://interview.example/2');
-  assert.match(env.ui.alerts.at(-1).prompt, /JobMojito rejected the function's credentials/);
 });

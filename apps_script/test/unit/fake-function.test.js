@@ -1,0 +1,81 @@
+'use strict';
+/**
+ * The fake function answers only what the real function answered (test/fixtures/, recorded by
+ * sandbox/script_fixtures.py): these tests keep it from inventing answers of its own.
+ */
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { FakeSheet } = require('../fakes');
+const { fakeFunction, replay, allFixtures, rowTemplate, summarize, candidateRows } = require('../fake-function');
+
+const BODY = { spreadsheet_id: 's', sheet_id: 0, type: 'url', interview_id: 'i', hide_menu: false, force: false };
+const answered = (fixture) => fixture.calls.filter((c) => c.answer.rows);
+
+test('the fake counts a summary like the real function did in every recorded answer (sent aside)', () => {
+  let checked = 0;
+  for (const fixture of allFixtures()) {
+    for (const call of answered(fixture)) {
+      const summary = summarize(call.answer.rows);
+      assert.deepEqual(Object.keys(summary), Object.keys(call.answer.summary), fixture.scenario);
+      assert.deepEqual({ ...summary, sent: 0 }, { ...call.answer.summary, sent: 0 }, fixture.scenario);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 20, checked + ' answers checked');
+});
+
+test('a row of the fake is a recorded row of that status, with the row\'s own number, email and link', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(3) });
+  const fn = fakeFunction(sheet, { status: (row) => (row === 3 ? 'registered' : 'ok') });
+  const answer = fn('', {}, { ...BODY, ranges: ['2:3'], dry_run: false }).body;
+  const ok = rowTemplate(false, 'ok');
+  assert.deepEqual(Object.keys(answer.rows[0]), Object.keys(ok));
+  assert.equal(answer.rows[0].row, 2);
+  assert.equal(answer.rows[0].email, 'candidate1@example.com');
+  assert.equal(answer.rows[0].result, ok.result);
+  assert.match(answer.rows[0].interview_url, /token=row-2$/);
+  assert.deepEqual(answer.rows[1].result, rowTemplate(false, 'registered').result);
+  assert.deepEqual(Object.keys(answer), Object.keys(allFixtures()[0].calls[0].answer));
+});
+
+test('rows past the budget are the recorded not_yet row, listed in `remaining` as the function lists them', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(6) });
+  const answer = fakeFunction(sheet, { budget: 2 })('', {}, { ...BODY, ranges: ['2:4', '6:7'], dry_run: false }).body;
+  assert.deepEqual(answer.rows.map((r) => r.status), ['ok', 'ok', 'not_yet', 'not_yet', 'not_yet']);
+  assert.deepEqual(answer.remaining, ['4:4', '6:7']);
+  const recorded = replay('continuation').fixture.calls[1].answer;
+  assert.deepEqual(recorded.remaining, ['4:13'], 'the function merges consecutive rows too');
+  assert.equal(answer.rows[2].result, recorded.rows.find((r) => r.status === 'not_yet').result);
+});
+
+test('a status never recorded is a problem the test shows, not an answer', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(2) });
+  const answer = fakeFunction(sheet, { status: () => 'bogus' })('', {}, { ...BODY, ranges: ['2:2'], dry_run: true });
+  assert.equal(answer.status, 500);
+  assert.match(answer.body.error.message, /^FAKE FUNCTION: no recorded dry-run row with status bogus/);
+});
+
+test('replay answers the recorded calls in order, and names a request that differs from the recording', () => {
+  const scenario = replay('menu_run');
+  const [first, second] = scenario.fixture.calls;
+  assert.deepEqual(scenario.fetch('', {}, { ...first.request }).body, first.answer);
+  const wrong = { ...second.request, force: true };
+  const answer = scenario.fetch('', {}, wrong);
+  assert.equal(answer.status, 500);
+  assert.match(answer.body.error.message, /^FAKE FUNCTION: scenario menu_run, call 2: the script sent .*"force":true.* but the recording has .*"force":false/);
+  assert.equal(scenario.problems.length, 1);
+  assert.deepEqual(scenario.fetch('', {}, { ...second.request }).body, second.answer);
+  assert.match(scenario.fetch('', {}, first.request).body.error.message, /has no call 3/);
+  assert.equal(scenario.answered(), 2);
+});
+
+test('every recorded scenario starts with the selection and settings the replay gives the script', () => {
+  for (const fixture of allFixtures()) {
+    const scenario = replay(fixture.scenario);
+    const request = fixture.calls[0].request;
+    assert.deepEqual(scenario.sheet.getActiveRangeList().getRanges().map((r) => r.getA1Notation()).length, request.ranges.length);
+    assert.equal(scenario.properties.INTERVIEW_ID, request.interview_id);
+    assert.equal(scenario.sheet.getSheetId(), request.sheet_id);
+    assert.equal(scenario.spreadsheet.getId(), request.spreadsheet_id);
+  }
+});
