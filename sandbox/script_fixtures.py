@@ -25,7 +25,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,6 @@ class Scenario:
     function: str = "default"
     type: str = "invitation"
     interview_id: str = INTERVIEW_ID
-    fields: dict[str, Any] = field(default_factory=dict)
 
 
 def _people(count: int, prefix: str = "candidate") -> list[list[str]]:
@@ -351,7 +350,6 @@ def _body(scenario: Scenario, call: Call, ranges: Sequence[str]) -> dict[str, An
         "hide_menu": False,
         "dry_run": call.dry_run,
         "force": call.force,
-        **scenario.fields,
     }
 
 

@@ -150,4 +150,9 @@ test('the error answer of a run that failed part-way keeps its rows for the scri
   assert.equal(failed.code, 'jobmojito_credentials_rejected');
   assert.deepEqual(JSON.parse(JSON.stringify(failed.rows)), recordedCall.answer.rows);
   assert.deepEqual(JSON.parse(JSON.stringify(failed.columns)), recordedCall.answer.columns);
+  const withoutStatus = JSON.parse(JSON.stringify(recordedCall.answer));
+  delete withoutStatus.rows[0].status;
+  const refused = context.interpretResponse(recordedCall.status, JSON.stringify(withoutStatus));
+  assert.equal(refused.message, recordedCall.answer.error.message, 'the sentence is still shown');
+  assert.equal(refused.rows, undefined, 'rows the script cannot count are not kept');
 });

@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { FakeSheet } = require('../fakes');
-const { fakeFunction, replay, allFixtures, rowTemplate, summarize, candidateRows } = require('../fake-function');
+const { fakeFunction, replay, allFixtures, rowTemplate, summarize, candidateRows, rowsOf } = require('../fake-function');
 
 const BODY = { spreadsheet_id: 's', sheet_id: 0, type: 'url', interview_id: 'i', hide_menu: false, force: false };
 const answered = (fixture) => fixture.calls.filter((c) => c.answer.rows);
@@ -34,7 +34,7 @@ test('a row of the fake is a recorded row of that status, with the row\'s own nu
   assert.equal(answer.rows[0].email, 'candidate1@example.com');
   assert.equal(answer.rows[0].result, ok.result);
   assert.match(answer.rows[0].interview_url, /token=row-2$/);
-  assert.deepEqual(answer.rows[1].result, rowTemplate(false, 'registered').result);
+  assert.equal(answer.rows[1].result, rowTemplate(false, 'registered').result);
   assert.deepEqual(Object.keys(answer), Object.keys(allFixtures()[0].calls[0].answer));
 });
 
@@ -73,8 +73,13 @@ test('every recorded scenario starts with the selection and settings the replay 
   for (const fixture of allFixtures()) {
     const scenario = replay(fixture.scenario);
     const request = fixture.calls[0].request;
-    assert.deepEqual(scenario.sheet.getActiveRangeList().getRanges().map((r) => r.getA1Notation()).length, request.ranges.length);
+    const selected = scenario.sheet
+      .getActiveRangeList()
+      .getRanges()
+      .flatMap((r) => Array.from({ length: r.getNumRows() }, (_, i) => r.getRow() + i));
+    assert.deepEqual(selected, rowsOf(request.ranges), fixture.scenario);
     assert.equal(scenario.properties.INTERVIEW_ID, request.interview_id);
+    assert.equal(scenario.properties.HIDE_MENU, String(request.hide_menu));
     assert.equal(scenario.sheet.getSheetId(), request.sheet_id);
     assert.equal(scenario.spreadsheet.getId(), request.spreadsheet_id);
   }
