@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := apps_script/node_modules/.installed
 
-.PHONY: demo test lint typecheck pytest node-test bench fixtures clean
+.PHONY: demo test lint typecheck pytest node-test bench fixtures clean deploy
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ test: lint typecheck node-test pytest
 
 bench: $(INSTALLED)
 	$(PY) -m bench.run
+
+# make deploy PROJECT=your-project-id REGION=europe-west1 [ALLOWED_AUDIENCES=… ALLOWED_USERS=…
+# JOBMOJITO_MERCHANT_ID=… SCRIPT_ID=… DRY_RUN=1 FORCE=1]: see docs/deployment.md. Needs gcloud,
+# Node 20 (clasp) and Python 3.11; make passes the variables to the script in its environment.
+deploy:
+	$(PYTHON) scripts/deploy.py
 
 # Re-record the real function's answers the Apps Script's fake function replays
 # (apps_script/test/fixtures/); `python -m sandbox.script_fixtures --check` only compares.
