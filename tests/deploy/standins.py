@@ -12,10 +12,25 @@ STANDIN_SCENARIOS (comma-separated) switches on a refusal the real services give
     clasp_logged_out             clasp has no credentials
     gcloud_logged_out            gcloud has no active account
 
-Answers and errors follow the real tools: the error formats come from the Google Cloud CLI's
-source (`OperationError: code=…, message=…`, `ResponseError: status=[…], code=[…], message=[…]`,
-`STATUS: message`), the messages from Google's documentation and public reports (see
-docs/deployment.md for which could not be confirmed word for word).
+Answers and errors follow the real tools. Checked against the Google Cloud CLI's source (528.0.0,
+the Debian package google-cloud-cli): the error forms `OperationError: code=N, message=…` (functions
+deploy), `ResponseError: status=[…], code=[…], message=[…]` (other functions commands) and
+`STATUS: message`; the "Allow unauthenticated invocations of new function" prompt, answered No
+under --quiet; `builds get-default-service-account` answering `serviceAccountEmail` as
+projects/P/serviceAccounts/EMAIL; the annotation run.googleapis.com/invoker-iam-disabled, set to
+str(bool) ("True") by `run services update --no-invoker-iam-check`. Checked against public
+reports and Google's pages: clasp's "User has not enabled the Apps Script API…" (google/clasp
+#256, #1128), clasp 2's "Could not read API credentials. Are you logged in globally?", clasp 3's
+"Pushed N files.", the first sentence of the build failure ("Build failed with status: FAILURE.
+Could not build the function due to a missing permission on the build service account"), and
+"One or more users named in the policy do not belong to a permitted customer, perhaps due to an
+organization policy."
+
+Not confirmed word for word (the deploy script matches only the parts in brackets): the
+NOT_FOUND messages of `secrets describe` and `functions describe` [NOT_FOUND, status=[404],
+"not found"]; the build failure after its first sentence; Cloud Run's permission-denied-on-secret
+error; the SERVICE_DISABLED wording (the pattern of google-limits.md's Sheets example); clasp 3's
+wording when logged out; the services a new project has on by default.
 """
 
 from __future__ import annotations
