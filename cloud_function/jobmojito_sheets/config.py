@@ -30,8 +30,9 @@ class Settings:
     max_rows: int = 5000
     jobmojito_timeout: float = 30.0
     sheets_timeout: float = 20.0
-    time_budget: float = 45.0
-    write_interval: float = 1.0
+    deadline: float = 50.0
+    write_interval: float = 1.25
+    sheets_calls_per_minute: int = 48
 
     def __repr__(self) -> str:  # never print the token
         return f"Settings(jobmojito_api_url={self.jobmojito_api_url!r}, ...)"
@@ -95,6 +96,13 @@ def _users(env: Mapping[str, str]) -> tuple[str, ...]:
     return users
 
 
+def _deadline(env: Mapping[str, str]) -> float:
+    """DEADLINE_SECONDS, or its older name TIME_BUDGET_SECONDS (kept as an alias)."""
+    if env.get("DEADLINE_SECONDS", "").strip() or not env.get("TIME_BUDGET_SECONDS", "").strip():
+        return _number(env, "DEADLINE_SECONDS", 50.0, integer=False)
+    return _number(env, "TIME_BUDGET_SECONDS", 50.0, integer=False)
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Read and check every setting; a missing or malformed one raises naming the variable."""
     return Settings(
@@ -110,6 +118,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         max_rows=int(_number(env, "MAX_ROWS", 5000, integer=True)),
         jobmojito_timeout=_number(env, "JOBMOJITO_TIMEOUT_SECONDS", 30.0, integer=False),
         sheets_timeout=_number(env, "SHEETS_TIMEOUT_SECONDS", 20.0, integer=False),
-        time_budget=_number(env, "TIME_BUDGET_SECONDS", 45.0, integer=False),
-        write_interval=_number(env, "SHEETS_WRITE_INTERVAL_SECONDS", 1.0, integer=False),
+        deadline=_deadline(env),
+        write_interval=_number(env, "SHEETS_WRITE_INTERVAL_SECONDS", 1.25, integer=False),
+        sheets_calls_per_minute=int(_number(env, "SHEETS_CALLS_PER_MINUTE", 48, integer=True)),
     )

@@ -23,12 +23,18 @@ class ErrorCode(StrEnum):
     SHEETS_TOKEN_REJECTED = "sheets_token_rejected"
     USER_NOT_ALLOWED = "user_not_allowed"
     SHEET_ACCESS_DENIED = "sheet_access_denied"
+    SHEETS_API_DISABLED = "sheets_api_disabled"
+    SHEETS_SCOPE_MISSING = "sheets_scope_missing"
+    JOBMOJITO_FORBIDDEN = "jobmojito_forbidden"
     SPREADSHEET_NOT_FOUND = "spreadsheet_not_found"
     SHEET_NOT_FOUND = "sheet_not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     TOO_MANY_ROWS = "too_many_rows"
     BODY_TOO_LARGE = "body_too_large"
+    SHEETS_QUOTA_EXCEEDED = "sheets_quota_exceeded"
     JOBMOJITO_REJECTED_REQUEST = "jobmojito_rejected_request"
+    JOBMOJITO_INTERVIEW_NOT_FOUND = "jobmojito_interview_not_found"
+    JOBMOJITO_CONFLICT = "jobmojito_conflict"
     JOBMOJITO_UNREACHABLE = "jobmojito_unreachable"
     JOBMOJITO_CREDENTIALS_REJECTED = "jobmojito_credentials_rejected"
     SHEETS_UNAVAILABLE = "sheets_unavailable"
@@ -78,6 +84,21 @@ ERRORS: dict[ErrorCode, ErrorKind] = {
     ErrorCode.SHEET_ACCESS_DENIED: ErrorKind(
         403, "Your Google account cannot edit this spreadsheet; ask its owner for edit access."
     ),
+    ErrorCode.SHEETS_API_DISABLED: ErrorKind(
+        403,
+        "The Google Sheets API is switched off in the Apps Script's Google Cloud project; "
+        f"{_ADMIN} to enable it there.",
+    ),
+    ErrorCode.SHEETS_SCOPE_MISSING: ErrorKind(
+        403,
+        "JobMojito may not edit your spreadsheets yet: choose any item of the JobMojito menu "
+        "and allow every access Google asks for.",
+    ),
+    ErrorCode.JOBMOJITO_FORBIDDEN: ErrorKind(
+        403,
+        "JobMojito does not let the function's credentials do this (their role or merchant "
+        f"does not allow it); {_ADMIN} to check the JobMojito API key and merchant ID.",
+    ),
     ErrorCode.SPREADSHEET_NOT_FOUND: ErrorKind(
         404,
         "The spreadsheet was not found; check that it still exists and that the menu was run "
@@ -91,6 +112,21 @@ ERRORS: dict[ErrorCode, ErrorKind] = {
         413, "The selection has too many candidate rows; select fewer rows and run again."
     ),
     ErrorCode.BODY_TOO_LARGE: ErrorKind(413, "The request body is over 1 MB; select fewer ranges."),
+    ErrorCode.JOBMOJITO_INTERVIEW_NOT_FOUND: ErrorKind(
+        404,
+        "JobMojito does not know this interview; copy the interview ID from JobMojito into "
+        "Settings again.",
+    ),
+    ErrorCode.JOBMOJITO_CONFLICT: ErrorKind(
+        409,
+        "JobMojito refused the request because of the interview's current state (for example "
+        "it is closed or still a draft); check the interview in JobMojito, then run again.",
+    ),
+    ErrorCode.SHEETS_QUOTA_EXCEEDED: ErrorKind(
+        429,
+        "Google Sheets asks to slow down (your per-minute quota is spent, perhaps by another "
+        "tool); wait a minute and run the menu again.",
+    ),
     ErrorCode.JOBMOJITO_REJECTED_REQUEST: ErrorKind(
         422, "JobMojito refused the request; check the interview ID in Settings."
     ),

@@ -14,10 +14,12 @@ from jobmojito_sheets.selection import rows_as_ranges
 
 @dataclass(frozen=True)
 class Ending:
-    """`unsent`: the outcomes of the rows never started; `remaining`: those the next call does."""
+    """`unsent`: the outcomes of the rows never started; `remaining`: those the next call does,
+    after `retry_after` seconds when Google's Sheets quota asks for a wait."""
 
     unsent: dict[int, Outcome]
     remaining: list[str]
+    retry_after: int | None = None
 
 
 def run_fails(stop: InviteError | None, answered_any: bool) -> bool:
@@ -28,15 +30,20 @@ def run_fails(stop: InviteError | None, answered_any: bool) -> bool:
     return stop.code is not ErrorCode.JOBMOJITO_UNREACHABLE or not answered_any
 
 
-def ending(unsent: Sequence[int], stop: InviteError | None, sheets_failed: bool) -> Ending:
-    """Rows never started: `not_yet` and listed in `remaining` when only time ran out;
-    `not_sent` when the run stopped (they keep the outcome they have, unless JobMojito was
-    unreachable, which they then say)."""
+def ending(
+    unsent: Sequence[int], stop: InviteError | None, sheets_error: InviteError | None
+) -> Ending:
+    """Rows never started: `not_yet` and listed in `remaining` when only time ran out, or when
+    the Sheets quota ran out (the next call waits `retry_after_seconds`); `not_sent` when the
+    run stopped (they keep the outcome they have, unless JobMojito was unreachable, which
+    they then say)."""
     if not unsent:
         return Ending({}, [])
-    if stop is None and not sheets_failed:
+    quota = sheets_error is not None and sheets_error.code is ErrorCode.SHEETS_QUOTA_EXCEEDED
+    if stop is None and (sheets_error is None or quota):
         outcomes = {row: Outcome(row, RowStatus.NOT_YET, NOT_YET) for row in unsent}
-        return Ending(outcomes, rows_as_ranges(unsent))
+        wait = sheets_error.extra.get("retry_after_seconds") if quota and sheets_error else None
+        return Ending(outcomes, rows_as_ranges(unsent), int(wait) if wait is not None else None)
     if stop is not None and stop.code is ErrorCode.JOBMOJITO_UNREACHABLE:
         outcomes = {row: Outcome(row, RowStatus.NOT_SENT, NOT_SENT_UNREACHABLE) for row in unsent}
         return Ending(outcomes, [])

@@ -14,10 +14,12 @@ import flask
 import httpx
 
 from jobmojito_sheets.config import Settings, load_settings
+from jobmojito_sheets.deadline import Deadline
 from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError
 from jobmojito_sheets.identity import CertificateCache, verify_caller
 from jobmojito_sheets.jobmojito import JobMojitoClient
+from jobmojito_sheets.quota import Pacer
 from jobmojito_sheets.request_body import MAX_BODY_BYTES, parse_invite_request
 from jobmojito_sheets.service import run
 from jobmojito_sheets.sheets import SheetsGateway
@@ -65,7 +67,7 @@ def _json(body: Mapping[str, Any], status: int) -> flask.Response:
     return flask.Response(
         json.dumps(body, ensure_ascii=False),
         status=status,
-        mimetype="application/json",
+        content_type="application/json; charset=utf-8",
         headers={"Cache-Control": "no-store"},
     )
 
@@ -109,10 +111,12 @@ def handle(request: flask.Request) -> flask.Response:
         )
         access_token = _access_token(request)
         invite = parse_invite_request(raw)
+        deadline = Deadline.after(settings.deadline, started=started)
         sheets = SheetsGateway(
-            settings.sheets_api_url, access_token, invite.spreadsheet_id, settings.sheets_timeout
-        )
-        answer = run(invite, settings, sheets, rt.jobmojito(), started=started)
+            settings.sheets_api_url, access_token, invite.spreadsheet_id, settings.sheets_timeout,
+            deadline=deadline, pacer=Pacer(settings.sheets_calls_per_minute),
+        )  # fmt: skip
+        answer = run(invite, settings, sheets, rt.jobmojito(), deadline=deadline)
     except InviteError as error:
         log.warning("request refused: %s %s", error.status, error.code)
         return _error(error)

@@ -1,11 +1,12 @@
 """The JobMojito shell: `POST /job-interview-register-users` over httpx.
 
 Each call ends in exactly one way, and the caller's promises depend on telling them apart:
-an answer (a list of per-user results); `CredentialsRejected` and `RequestRefused` (JobMojito
-read the request and processed nothing); `NotProcessed` (the request certainly never took
-effect: the connection was refused, or 429/503 after bounded retries); `Ambiguous` (it may
-have been processed: a timeout after sending, a dropped connection, a 5xx, a body that is
-not the expected JSON). Only the certain cases are ever retried, so no credit is spent twice.
+an answer (a list of per-user results); `CredentialsRejected` (401) and `RequestRefused`
+(403, 404, 409, 422: JobMojito read the request and processed nothing); `NotProcessed` (the
+request certainly never took effect: the connection was refused, or 429/503 after bounded
+retries); `Ambiguous` (it may have been processed: a timeout after sending, a dropped
+connection, a 5xx, a body that is not the expected JSON). Only the certain cases are ever
+retried, so no credit is spent twice. (`NotStarted` is the caller's: a batch it never sent.)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tenacity import (
 
 REGISTER_PATH = "/job-interview-register-users"
 RETRY_STATUSES = frozenset({429, 503})
+REFUSAL_STATUSES = frozenset({403, 404, 409, 422})
 MAX_ATTEMPTS = 4
 MAX_RETRY_SECONDS = 20.0
 MAX_RETRY_AFTER = 10.0
@@ -40,16 +42,19 @@ class JobMojitoFailure(Exception):
 
 
 class CredentialsRejected(JobMojitoFailure):
-    """401/403: the token is expired, revoked or lacks the role; nothing was processed."""
+    """401: the token is missing, malformed, expired or revoked; nothing was processed."""
 
 
 class RequestRefused(JobMojitoFailure):
-    """422: JobMojito refused the request as a whole (e.g. unknown interview); nothing processed."""
+    """JobMojito refused the request as a whole and processed nothing: 403 (the credentials
+    may not do this: role or merchant), 404 (unknown interview), 409 (a conflict with the
+    interview's state) or 422 (a field it will not take)."""
 
-    def __init__(self, error: str, name: str | None) -> None:
+    def __init__(self, error: str, name: str | None, status: int = 422) -> None:
         super().__init__(error)
         self.error = error
         self.name = name
+        self.status = status
 
 
 class NotProcessed(JobMojitoFailure):
@@ -60,6 +65,10 @@ class _Retryable(NotProcessed):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class NotStarted(JobMojitoFailure):
+    """The batch was never sent: the call's time ran out, or the run stopped, before its turn."""
 
 
 class Ambiguous(JobMojitoFailure):
@@ -145,36 +154,41 @@ class JobMojitoClient:
         users: Sequence[UserPayload],
         *,
         retry_for: float = MAX_RETRY_SECONDS,
+        timeout: float | None = None,
     ) -> list[object]:
         """Send one batch; retried only where JobMojito certainly did not process it, and
-        only while a retry can start within `retry_for` seconds (the run's time budget)."""
+        only while a retry can start within `retry_for` seconds (the call's deadline).
+        `timeout` bounds each try's wait for the answer (the client's own when None)."""
         body = self.body(interview_id, invite_type, hide_menu, users)
         window = max(0.0, min(retry_for, MAX_RETRY_SECONDS))
+        limit = None if timeout is None else httpx.Timeout(timeout, connect=min(5.0, timeout))
         retrying = Retrying(
             stop=stop_after_attempt(MAX_ATTEMPTS) | stop_before_delay(window),
             wait=_wait,
             retry=retry_if_exception_type(_Retryable),
             reraise=True,
         )
-        result: list[object] = retrying(self._send_once, body)
+        result: list[object] = retrying(self._send_once, body, limit)
         return result
 
-    def _send_once(self, body: dict[str, Any]) -> list[object]:
+    def _send_once(self, body: dict[str, Any], limit: httpx.Timeout | None) -> list[object]:
+        headers = {"Authorization": f"Bearer {self._token}"}
         try:
-            response = self._http.post(
-                self._url, json=body, headers={"Authorization": f"Bearer {self._token}"}
-            )
+            if limit is None:
+                response = self._http.post(self._url, json=body, headers=headers)
+            else:
+                response = self._http.post(self._url, json=body, headers=headers, timeout=limit)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             # The connection was never made: the request did not reach JobMojito.
             raise _Retryable(f"could not connect ({type(error).__name__})") from None
         except httpx.HTTPError as error:
             raise Ambiguous(f"no complete answer ({type(error).__name__})") from None
         status = response.status_code
-        if status in (401, 403):
+        if status == 401:
             raise CredentialsRejected(f"HTTP {status}")
-        if status == 422:
+        if status in REFUSAL_STATUSES:
             error_text, name = _error_fields(response)
-            raise RequestRefused(error_text, name)
+            raise RequestRefused(error_text, name, status)
         if status in RETRY_STATUSES:
             raise _Retryable(f"HTTP {status}", _retry_after(response))
         if 400 <= status < 500:

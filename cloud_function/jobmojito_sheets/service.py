@@ -1,22 +1,22 @@
 """One run, start to finish: read the selection, plan, register with JobMojito, write back.
 
 This is the imperative shell that strings the pure rules together. Its promises:
-- write ahead: a batch's rows are marked `Pending (run …)` in the Sheet before the batch is
-  sent, and a row that could not be marked is not sent;
-- results replace the markers as batches answer, in coalesced writes (at most about one a
-  second), each preceded by one read that locates the rows by email;
+- write ahead: the rows to send are marked `Pending (run …)` in the Sheet, in one read and
+  one write, before any batch is sent, and a row that could not be marked is not sent;
+- results replace the markers as batches answer, in coalesced writes (at most one every
+  `SHEETS_WRITE_INTERVAL_SECONDS`), each preceded by one read that locates the rows by email;
 - when JobMojito's answer proves it processed nothing, the batch's rows get back exactly what
   they held; when it may have processed them, they stay pending;
-- no new batch starts after the time budget; the rest is answered as `remaining`.
+- the call answers before its deadline: a batch starts only while it can still finish, and
+  its rows get back what they held otherwise, answered as `remaining` for the next call.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-import time
-from collections import deque
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,18 +24,20 @@ from typing import Any
 
 from jobmojito_sheets.claim import claim_rows, unmarked
 from jobmojito_sheets.config import Settings
+from jobmojito_sheets.deadline import Deadline
 from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError, NotFound, TooLarge
 from jobmojito_sheets.finish import ending, run_error, run_fails
-from jobmojito_sheets.jobmojito import JobMojitoClient, JobMojitoFailure, UserPayload
+from jobmojito_sheets.jobmojito import JobMojitoClient, JobMojitoFailure, NotStarted, UserPayload
 from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_header_row, find_layout
 from jobmojito_sheets.locate import registered_rows
 from jobmojito_sheets.plan import Plan, PlannedRow, batches, plan_invites, read_rows
 from jobmojito_sheets.request_body import InviteRequest
 from jobmojito_sheets.results import Outcome
 from jobmojito_sheets.row_status import NOT_SENT_STOPPED, RowStatus, pending_marker, summarize
+from jobmojito_sheets.schedule import BatchTimes
 from jobmojito_sheets.selection import coalesce_spans, row_spans, selected_rows
-from jobmojito_sheets.settle import settle_batch
+from jobmojito_sheets.settle import settle_batch, stop_error
 from jobmojito_sheets.sheets import SheetsGateway, Tab
 from jobmojito_sheets.writer import Flushed, SheetWriter, Snapshot
 
@@ -149,6 +151,7 @@ class Run:
     sheets_error: InviteError | None = None
     last_flush: float = float("-inf")
     result_cells: dict[int, str] = field(default_factory=dict)
+    not_started: list[int] = field(default_factory=list)
 
     def expected(self) -> dict[int, tuple[str, str]]:
         """Each row's email and what its result cell holds, as far as this run knows."""
@@ -232,6 +235,11 @@ class Run:
         error = future.exception()
         if error is not None and not isinstance(error, JobMojitoFailure):
             raise error
+        if isinstance(error, NotStarted):  # never sent: the row gets back what it held
+            self.not_started.extend(p.row for p in batch)
+            self.outbox.update({p.row: {"result": p.source.result} for p in batch})
+            return
+        self.sent.update(p.row for p in batch)
         settlement = settle_batch(batch, error if error is not None else future.result())
         if error is not None:
             log.warning("a batch of %d failed: %s", len(batch), type(error).__name__)
@@ -253,24 +261,46 @@ def _planned_reports(plan: Plan) -> dict[int, RowReport]:
 
 def _answer(
     reports: Sequence[RowReport], layout: Layout, sent: int,
-    *, dry_run: bool, remaining: list[str],
+    *, dry_run: bool, remaining: list[str], retry_after: int | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    return {
+    answer = {
         "summary": summarize((r.status for r in reports), sent),
         "rows": [r.to_json(dry_run) for r in reports],
         "columns": layout.letters(),
         "remaining": remaining,
         "dry_run": dry_run,
     }
+    if retry_after is not None:
+        answer["retry_after_seconds"] = retry_after
+    return answer
 
 
 def _send(
-    client: JobMojitoClient, request: InviteRequest, batch: Sequence[PlannedRow], retry_for: float
+    client: JobMojitoClient,
+    request: InviteRequest,
+    batch: Sequence[PlannedRow],
+    *,
+    deadline: Deadline,
+    times: BatchTimes,
+    cancel: threading.Event,
+    cap: float,
 ) -> list[object]:
+    """One batch, sent only if it can still finish before the deadline (`schedule`)."""
+    if cancel.is_set() or not times.may_start(deadline.left_for_work()):
+        raise NotStarted("no time left for this batch")
     users = [UserPayload(p.source.name, p.source.email, p.source.external_id) for p in batch]
-    return client.register(
-        request.interview_id, request.type, request.hide_menu, users, retry_for=retry_for
-    )
+    started = deadline.clock()
+    try:
+        return client.register(
+            request.interview_id, request.type, request.hide_menu, users,
+            retry_for=deadline.left_for_work(), timeout=deadline.timeout(cap),
+        )  # fmt: skip
+    except JobMojitoFailure as failure:
+        if stop_error(failure) is not None:
+            cancel.set()  # at once, so that no queued batch starts after it
+        raise
+    finally:
+        times.record(deadline.clock() - started)
 
 
 def preview(plan: Plan, layout: Layout, writer: SheetWriter, *, force: bool) -> dict[str, Any]:
@@ -296,66 +326,61 @@ def run(
     sheets: SheetsGateway,
     client: JobMojitoClient,
     *,
-    started: float | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    deadline: Deadline,
 ) -> dict[str, Any]:
     """The whole run for one request; returns the 200 answer or raises an InviteError."""
-    started = clock() if started is None else started
     tab = find_tab(sheets.tabs(), request)
     layout, plan = read_selection(sheets, tab, request, settings.max_rows)
     writer = SheetWriter(sheets, tab, layout)
     if request.dry_run:
         return preview(plan, layout, writer, force=request.force)
 
+    clock = deadline.clock
     marker = pending_marker(secrets.token_hex(3), datetime.now(UTC))
     state = Run(plan, writer, force=request.force)
     state.reports = _planned_reports(plan)
     for planned in plan.to_send:  # until its batch is sent
         state.reports[planned.row].apply(Outcome(planned.row, RowStatus.NOT_SENT, NOT_SENT_STOPPED))
     refusals = {p.row: {"result": p.result} for p in plan.rows if p.refused}
-    queue = deque(batches(plan.to_send, settings.batch_size))
+    times = BatchTimes()
+    cancel = threading.Event()
     in_flight: dict[Future[list[object]], list[PlannedRow]] = {}
 
     with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
-        while True:
+        # One turn marks every row to send; the batches then go `concurrency` at a time, and
+        # those the deadline does not reach get their rows back at the end.
+        wave = batches(plan.to_send, settings.batch_size)
+        for sendable in state.start_wave(wave, marker, clock()) if wave else []:
+            future = pool.submit(
+                _send, client, request, sendable, deadline=deadline, times=times,
+                cancel=cancel, cap=settings.jobmojito_timeout,
+            )  # fmt: skip
+            in_flight[future] = sendable
+        while in_flight:
+            wait_for = max(0.02, settings.write_interval - (clock() - state.last_flush))
+            wait(list(in_flight), timeout=wait_for, return_when=FIRST_COMPLETED)
             for future in [f for f in in_flight if f.done()]:
                 state.settle(in_flight.pop(future), future)
+            if state.stop is not None or state.sheets_error is not None:
+                cancel.set()  # batches not yet started are not sent
             now = clock()
-            # The first batch always goes, so that every call makes progress.
-            in_time = now - started < settings.time_budget or not state.sent
-            may_start = queue and in_time and state.stop is None and state.sheets_error is None
-            due = now - state.last_flush >= settings.write_interval
-            if may_start and due and len(in_flight) < settings.concurrency:
-                wave = [
-                    queue.popleft() for _ in range(settings.concurrency - len(in_flight)) if queue
-                ]
-                for sendable in state.start_wave(wave, marker, now):
-                    state.sent.update(p.row for p in sendable)
-                    retry_for = settings.time_budget - (now - started)
-                    future = pool.submit(_send, client, request, sendable, retry_for)
-                    in_flight[future] = sendable
-            elif state.outbox and due:
+            if state.outbox and in_flight and now - state.last_flush >= settings.write_interval:
                 state.flush(now)
-            if not in_flight and (not queue or not in_time or state.stop or state.sheets_error):
-                break
-            wait_for = max(0.02, settings.write_interval - (clock() - state.last_flush))
-            if in_flight:
-                wait(list(in_flight), timeout=wait_for, return_when=FIRST_COMPLETED)
-            else:  # nothing to wait for but the next write slot
-                time.sleep(wait_for)
     if not run_fails(state.stop, state.answered):
         # The planned refusals (bad rows, duplicates) are written once the run went through;
         # a run that fails leaves every row it did not send exactly as it was.
         state.outbox = {**refusals, **state.outbox}
+    sheets.finishing()
     state.flush(clock())
 
-    end = ending(
-        [p.row for batch in queue for p in batch], state.stop, state.sheets_error is not None
-    )
+    end = ending(state.not_started, state.stop, state.sheets_error)
     for row, outcome in end.unsent.items():
         state.reports[row].apply(outcome)
     reports = [state.reports[p.row] for p in plan.rows]
-    answer = _answer(reports, layout, len(state.sent), dry_run=False, remaining=end.remaining)
+    answer = _answer(
+        reports, layout, len(state.sent), dry_run=False, remaining=end.remaining,
+        retry_after=end.retry_after,
+    )  # fmt: skip
     error = run_error(state.stop, state.answered, state.sheets_error, bool(state.sent))
     if error is not None:
         if error is state.stop:

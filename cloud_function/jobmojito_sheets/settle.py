@@ -25,6 +25,13 @@ from jobmojito_sheets.plan import PlannedRow
 from jobmojito_sheets.results import Outcome, match_results
 from jobmojito_sheets.row_status import NOT_SENT_STOPPED, NOT_SENT_UNREACHABLE, RowStatus
 
+# JobMojito's refusals other than 422, each with its own sentence (error_codes).
+REFUSAL_CODES = {
+    403: ErrorCode.JOBMOJITO_FORBIDDEN,
+    404: ErrorCode.JOBMOJITO_INTERVIEW_NOT_FOUND,
+    409: ErrorCode.JOBMOJITO_CONFLICT,
+}
+
 
 @dataclass(frozen=True)
 class Settlement:
@@ -41,6 +48,8 @@ def stop_error(failure: JobMojitoFailure) -> InviteError | None:
     if isinstance(failure, CredentialsRejected):
         return InviteError(code=ErrorCode.JOBMOJITO_CREDENTIALS_REJECTED)
     if isinstance(failure, RequestRefused):
+        if failure.status in REFUSAL_CODES:
+            return InviteError(code=REFUSAL_CODES[failure.status])
         field_name = f" (field {failure.name})" if failure.name else ""
         return InviteError(
             f"JobMojito refused the request: {failure.error}{field_name}; check the interview "

@@ -1,8 +1,12 @@
 """The Sheets shell: gspread's HTTP client, pointed at SHEETS_API_URL, with the caller's token.
 
 Every call uses the caller's own OAuth access token, so the function reads and writes only
-what the caller could; it holds no Sheets credentials of its own. Reads and writes are
-idempotent, so 429 and 5xx answers are retried with capped, jittered backoff.
+what the caller could; it holds no Sheets credentials of its own. Each call ends in one way:
+an answer; `InviteError` with the code the failure means (`sheets_errors` tells 403s apart);
+or, for a 429 that outlasts the call's deadline, `QuotaExceeded` with the seconds to wait.
+Calls are paced within the caller's per-minute quota (`quota.Pacer`); reads and writes are
+idempotent, so 429 and 5xx answers are retried with capped, jittered backoff, and every
+wait, retries included, ends before the call's deadline.
 """
 
 from __future__ import annotations
@@ -19,30 +23,26 @@ from google.oauth2.credentials import Credentials
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_exponential_jitter,
-)
+from tenacity import RetryCallState, Retrying, retry_if_exception, wait_exponential_jitter
 
+from jobmojito_sheets.deadline import Deadline
 from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import (
     BadRequest,
-    Forbidden,
     InviteError,
     NotFound,
     Unauthenticated,
     UpstreamError,
 )
+from jobmojito_sheets.quota import CallKind, Pacer, QuotaWaitTooLong
+from jobmojito_sheets.sheets_errors import forbidden
 
 GOOGLE_SHEETS_API = "https://sheets.googleapis.com"
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-MAX_ATTEMPTS = 4
-MAX_RETRY_SECONDS = 15.0
+MAX_ATTEMPTS = 4  # for 5xx and dropped connections; a 429 is retried while the deadline allows
 MAX_RETRY_AFTER = 10.0
+QUOTA_WINDOW_SECONDS = 60
+_READS = frozenset({"fetch_sheet_metadata", "values_batch_get"})
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class Tab:
     column_count: int
 
 
-def _status(error: BaseException) -> int | None:
+def _status(error: BaseException | None) -> int | None:
     return error.response.status_code if isinstance(error, APIError) else None
 
 
@@ -65,7 +65,19 @@ def _transient(error: BaseException) -> bool:
     return _status(error) in RETRYABLE_STATUSES
 
 
-_backoff = wait_exponential_jitter(multiplier=0.5, max=4.0, jitter=0.5)
+_backoff = wait_exponential_jitter(multiplier=0.5, max=8.0, jitter=0.5)
+
+
+class QuotaExceeded(InviteError):
+    """Google still answered 429 when the call's deadline came: the caller's per-minute quota
+    is spent elsewhere. `retry_after` is how long to wait before the next call."""
+
+    code = ErrorCode.SHEETS_QUOTA_EXCEEDED
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__()
+        self.retry_after = max(1, math.ceil(retry_after))
+        self.extra["retry_after_seconds"] = self.retry_after
 
 
 def _wait(state: RetryCallState) -> float:
@@ -83,23 +95,36 @@ def _wait(state: RetryCallState) -> float:
 
 
 class _SheetsHTTPClient(HTTPClient):
-    """gspread's client with our base URL, no token refresh, and bounded retries."""
+    """gspread's client with our base URL, no token refresh, paced calls, and retries bounded
+    by the deadline."""
 
-    def __init__(self, base_url: str, access_token: str, timeout: float) -> None:
+    def __init__(
+        self, base_url: str, access_token: str, timeout: float, deadline: Deadline, pacer: Pacer
+    ) -> None:
         credentials = Credentials(token=access_token)  # type: ignore[no-untyped-call]
         # The caller's token cannot be refreshed here: a 401 is answered, not retried.
         session = AuthorizedSession(  # type: ignore[no-untyped-call]
             credentials, refresh_status_codes=()
         )
         super().__init__(auth=credentials, session=session)
-        self.set_timeout(timeout)
+        self._cap = timeout
+        self._deadline = deadline
+        self._pacer = pacer
         self._base_url = base_url.rstrip("/")
-        self._retrying = Retrying(
-            stop=stop_after_attempt(MAX_ATTEMPTS) | stop_after_delay(MAX_RETRY_SECONDS),
-            wait=_wait,
-            retry=retry_if_exception(_transient),
-            reraise=True,
-        )
+        self.final = False  # the last write may use the reserve
+        self.first_429: float | None = None
+
+    def _may_wait(self) -> float:
+        d = self._deadline
+        return d.left() if self.final else d.left_for_work()
+
+    def _stop(self, state: RetryCallState) -> bool:
+        """Stop when the next try could not end before the deadline; a 5xx or a dropped
+        connection gets MAX_ATTEMPTS tries, a 429 as many as the deadline allows."""
+        error = state.outcome.exception() if state.outcome else None
+        if (state.upcoming_sleep or 0.0) + 1.0 >= self._may_wait():
+            return True
+        return _status(error) != 429 and state.attempt_number >= MAX_ATTEMPTS
 
     def request(  # type: ignore[override]
         self,
@@ -110,10 +135,38 @@ class _SheetsHTTPClient(HTTPClient):
     ) -> requests.Response:
         if endpoint.startswith(GOOGLE_SHEETS_API):
             endpoint = self._base_url + endpoint[len(GOOGLE_SHEETS_API) :]
-        response: requests.Response = self._retrying(
-            super().request, method, endpoint, params=params, **kwargs
+        retrying = Retrying(
+            stop=self._stop, wait=_wait, retry=retry_if_exception(_transient), reraise=True
         )
+        response: requests.Response = retrying(self._once, method, endpoint, params, kwargs)
         return response
+
+    def _once(
+        self,
+        method: str,
+        endpoint: str,
+        params: MutableMapping[str, Any] | None,
+        kwargs: dict[str, Any],
+    ) -> requests.Response:
+        self.timeout = max(0.5, min(self._cap, self._may_wait()))
+        try:
+            response: requests.Response = super().request(method, endpoint, params, **kwargs)
+        except APIError as error:
+            if _status(error) == 429 and self.first_429 is None:
+                self.first_429 = self._deadline.clock()
+            raise
+        return response
+
+    def pace(self, kind: CallKind) -> None:
+        try:
+            self._pacer.acquire(kind, self._may_wait())
+        except QuotaWaitTooLong as wait:
+            raise QuotaExceeded(wait.seconds) from None
+
+    def quota_wait(self) -> float:
+        """How long until the quota window that refused us has passed."""
+        since = self._deadline.clock() - (self.first_429 or self._deadline.clock())
+        return max(1.0, QUOTA_WINDOW_SECONDS - since)
 
 
 def _translate(error: Exception) -> InviteError:
@@ -126,10 +179,8 @@ def _translate(error: Exception) -> InviteError:
             code=ErrorCode.SHEETS_TOKEN_REJECTED,
         )
     if status == 403:
-        return Forbidden(
-            "Your Google account cannot edit this spreadsheet; ask its owner for edit access.",
-            code=ErrorCode.SHEET_ACCESS_DENIED,
-        )
+        body = error.error if isinstance(error, APIError) else {}
+        return forbidden(body if isinstance(body, dict) else {})
     if status == 404:
         return NotFound(
             "The spreadsheet was not found; check that it still exists and that the menu was "
@@ -153,15 +204,29 @@ class SheetsGateway:
     """The handful of Sheets API calls the function makes, on one spreadsheet."""
 
     def __init__(
-        self, base_url: str, access_token: str, spreadsheet_id: str, timeout: float
+        self,
+        base_url: str,
+        access_token: str,
+        spreadsheet_id: str,
+        timeout: float,
+        *,
+        deadline: Deadline,
+        pacer: Pacer,
     ) -> None:
-        self._client = _SheetsHTTPClient(base_url, access_token, timeout)
+        self._client = _SheetsHTTPClient(base_url, access_token, timeout, deadline, pacer)
         self._id = spreadsheet_id
 
+    def finishing(self) -> None:
+        """From now on calls may use the time reserved for the last write."""
+        self._client.final = True
+
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        self._client.pace(CallKind.READ if method in _READS else CallKind.WRITE)
         try:
             return getattr(self._client, method)(self._id, *args, **kwargs)
         except (APIError, requests.RequestException) as error:
+            if _status(error) == 429:
+                raise QuotaExceeded(self._client.quota_wait()) from None
             raise _translate(error) from None
 
     def tabs(self) -> list[Tab]:

@@ -38,7 +38,7 @@ def answer_of(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-def test_rows_are_marked_pending_before_their_batch_is_sent(
+def test_every_row_of_the_call_is_marked_pending_before_its_first_batch_is_sent(
     start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
 ) -> None:
     function = start_function(**ONE_AT_A_TIME)
@@ -50,14 +50,14 @@ def test_rows_are_marked_pending_before_their_batch_is_sent(
 
     world.jobmojito.on_processed = look
     answer_of(sheet.call(function, ["A2:B5"]))
-    # While JobMojito works on call 1 (rows 2 and 4; row 3 is already registered), both rows
-    # already say Pending; row 5 (the next batch) is untouched.
+    # While JobMojito works on call 1 (rows 2 and 4; row 3 is already registered), every row
+    # to send already says Pending, row 5 (the next batch) too: one write marks them all.
     during_first = seen[1]
     assert cell(during_first, 2, RESULT).startswith("Pending (run ")
     assert cell(during_first, 4, RESULT).startswith("Pending (run ")
-    assert cell(during_first, 5, RESULT) == ""
-    # While call 2 runs, call 1's results have already replaced the markers.
-    assert cell(seen[2], 2, RESULT) == "ok" and cell(seen[2], 2, URL).startswith("https://")
+    assert cell(during_first, 5, RESULT).startswith("Pending (run ")
+    assert cell(during_first, 3, RESULT) == "ok"  # already registered: untouched
+    assert cell(seen[2], 5, RESULT).startswith("Pending (run ")
     assert all(cell(sheet.values(), r, RESULT) == "ok" for r in (2, 4, 5))
 
 
@@ -98,9 +98,16 @@ def test_a_row_missing_from_the_answer_stays_pending(
     assert cell(sheet.values(), 4, RESULT).startswith("Pending (run ")
 
 
-@pytest.mark.parametrize("status", [401, 403, 422, 429])
+@pytest.mark.parametrize(
+    ("status", "answered"),
+    [(401, 502), (403, 403), (404, 404), (409, 409), (422, 422), (429, 502)],
+)
 def test_a_batch_jobmojito_did_not_process_gets_back_exactly_what_it_held(
-    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox, status: int
+    start_function: Callable[..., FunctionProcess],
+    new_sheet: NewSheet,
+    world: Sandbox,
+    status: int,
+    answered: int,
 ) -> None:
     function = start_function(**ONE_AT_A_TIME)
     rows = [["Name", "Email", "Candidate ID", "Notes", "Interview URL", "Result"]]
@@ -110,15 +117,15 @@ def test_a_batch_jobmojito_did_not_process_gets_back_exactly_what_it_held(
     before = sheet.values()
     world.jobmojito.inject(Fault.status(status, times=10))
     response = sheet.call(function, ["A2:B3"])
-    assert response.status_code in (422, 502), response.text
+    assert response.status_code == answered, response.text
     assert sheet.values()[1:] == before[1:]
     assert world.jobmojito.credits == []
 
 
-def test_after_the_time_budget_the_rest_is_answered_as_remaining(
+def test_after_the_deadline_the_rest_is_answered_as_remaining(
     start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
 ) -> None:
-    function = start_function(**ONE_AT_A_TIME, TIME_BUDGET_SECONDS="0.3")
+    function = start_function(**ONE_AT_A_TIME, DEADLINE_SECONDS="2.5")
     sheet = new_sheet()
     world.jobmojito.latency = 0.4
     answer = answer_of(sheet.call(function, ["A2:B13"]))
@@ -150,15 +157,28 @@ def test_links_the_sheet_would_not_take_are_in_the_answer_with_written_false(
         9,
         11,
     }
-    # Nothing beyond the first batch was sent: its rows could not be marked first.
-    assert len(world.jobmojito.calls) == 1
+    # Every row was marked in the first write, so batches went on; each link is in the answer
+    # for the script to write, and no row is left claiming a link it does not have.
+    assert all(r["status"] in ("ok", "invalid", "duplicate", "registered", "not_sent")
+               for r in answer["rows"])  # fmt: skip
 
 
-def test_a_call_whose_budget_is_spent_before_sending_still_sends_its_first_batch(
+def test_a_call_whose_deadline_leaves_no_time_to_send_sends_nothing_and_leaves_no_pending_row(
     start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
 ) -> None:
-    function = start_function(**ONE_AT_A_TIME, TIME_BUDGET_SECONDS="0.000001")
+    function = start_function(**ONE_AT_A_TIME, DEADLINE_SECONDS="0.5")
     sheet = new_sheet()
+    before = sheet.values()
     answer = answer_of(sheet.call(function, ["A2:B13"]))
-    assert [r["row"] for r in answer["rows"] if r["result"] == "ok"] == [2, 4]
-    assert answer["remaining"] == ["5:6", "8:8", "10:10", "12:13"]
+    assert world.jobmojito.calls == []
+    assert answer["remaining"] == ["2:2", "4:6", "8:8", "10:10", "12:13"]
+    assert {r["status"] for r in answer["rows"]} == {
+        "not_yet",
+        "registered",
+        "invalid",
+        "duplicate",
+    }
+    # The markers were put back; the planned refusals are written as in any run that went through.
+    after = sheet.values()
+    for row in (2, 4, 5, 6, 8, 10, 12, 13):
+        assert cell(after, row, RESULT) == cell(before, row, RESULT)

@@ -33,7 +33,8 @@ def test_defaults() -> None:
     assert settings.allowed_audiences == ("https://fn.example.com",)
     assert settings.allowed_users == ("ann@example.com", "@example.org")
     assert (settings.batch_size, settings.concurrency, settings.max_rows) == (100, 4, 5000)
-    assert settings.time_budget == 45.0
+    assert settings.deadline == 50.0
+    assert settings.sheets_calls_per_minute == 48
 
 
 def test_overrides() -> None:
@@ -47,7 +48,7 @@ def test_overrides() -> None:
             "BATCH_SIZE": "25",
             "CONCURRENCY": "2",
             "MAX_ROWS": "10",
-            "TIME_BUDGET_SECONDS": "7.5",
+            "DEADLINE_SECONDS": "7.5",
         }
     )
     assert settings.jobmojito_api_url == "http://127.0.0.1:8080/functions/v1"
@@ -55,7 +56,7 @@ def test_overrides() -> None:
     assert settings.jobmojito_merchant_id == "m-1"
     assert settings.allowed_users == ("ann@example.com",)
     assert (settings.batch_size, settings.concurrency, settings.max_rows) == (25, 2, 10)
-    assert settings.time_budget == 7.5
+    assert settings.deadline == 7.5
 
 
 def test_blank_optional_values_fall_back_to_defaults() -> None:
@@ -124,3 +125,10 @@ def test_non_finite_numbers_are_refused_naming_the_variable(value: str) -> None:
 @pytest.mark.parametrize("value", ["https://", "http:// x", "ftp://host"])
 def test_urls_without_a_host_are_refused(value: str) -> None:
     assert "JOBMOJITO_API_URL" in _error(JOBMOJITO_API_URL=value)
+
+
+def test_time_budget_seconds_is_an_alias_of_deadline_seconds() -> None:
+    assert load_settings({**MINIMAL, "TIME_BUDGET_SECONDS": "12"}).deadline == 12.0
+    both = {**MINIMAL, "TIME_BUDGET_SECONDS": "12", "DEADLINE_SECONDS": "30"}
+    assert load_settings(both).deadline == 30.0
+    assert "TIME_BUDGET_SECONDS" in _error(TIME_BUDGET_SECONDS="soon")

@@ -32,7 +32,8 @@ def _contract_table() -> dict[str, int]:
     section = text.split("## Errors", 1)[1].split("\n## ", 1)[0]
     codes: dict[str, int] = {}
     for status, cell in re.findall(r"^\| (\d{3}) \| (.+) \|$", section, flags=re.MULTILINE):
-        for code in re.findall(r"`([a-z_]+)`", cell):
+        # Codes are the backticked names outside the parenthesised explanations.
+        for code in re.findall(r"`([a-z_]+)`", re.sub(r"\([^)]*\)", "", cell)):
             codes[code] = int(status)
     return codes
 

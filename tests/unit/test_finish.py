@@ -13,23 +13,31 @@ SHEETS = InviteError(code=ErrorCode.SHEETS_UNAVAILABLE)
 
 
 def test_rows_left_when_time_ran_out_are_not_yet_and_remaining() -> None:
-    end = ending([5, 6, 7, 9], None, sheets_failed=False)
+    end = ending([5, 6, 7, 9], None, None)
     assert end.remaining == ["5:7", "9:9"]
     assert {o.status for o in end.unsent.values()} == {RowStatus.NOT_YET}
     assert set(end.unsent) == {5, 6, 7, 9}
 
 
 def test_rows_left_when_jobmojito_was_unreachable_are_not_sent_and_not_remaining() -> None:
-    end = ending([5], UNREACHABLE, sheets_failed=False)
+    end = ending([5], UNREACHABLE, None)
     assert end.remaining == []
     assert end.unsent[5].status is RowStatus.NOT_SENT
     assert end.unsent[5].result == NOT_SENT_UNREACHABLE
 
 
 def test_rows_left_after_another_stop_keep_their_outcome() -> None:
-    assert ending([5], CREDENTIALS, sheets_failed=False).unsent == {}
-    assert ending([5], None, sheets_failed=True) == ending([5], CREDENTIALS, False)
-    assert ending([], None, sheets_failed=False).remaining == []
+    assert ending([5], CREDENTIALS, None).unsent == {}
+    assert ending([5], None, SHEETS) == ending([5], CREDENTIALS, None)
+    assert ending([], None, None).remaining == []
+
+
+def test_rows_left_when_the_sheets_quota_ran_out_are_remaining_after_a_wait() -> None:
+    quota = InviteError(code=ErrorCode.SHEETS_QUOTA_EXCEEDED)
+    quota.extra["retry_after_seconds"] = 42
+    end = ending([5, 6], None, quota)
+    assert end.remaining == ["5:6"] and end.retry_after == 42
+    assert {o.status for o in end.unsent.values()} == {RowStatus.NOT_YET}
 
 
 def test_unreachable_after_an_answer_goes_through_anything_else_fails() -> None:

@@ -93,11 +93,20 @@ def test_merchant_id_only_when_configured() -> None:
     assert "merchant_id" not in _client(Recorder(), merchant_id="").body("i", "url", False, [])
 
 
-@pytest.mark.parametrize("status", [401, 403])
-def test_credentials_rejected(status: int) -> None:
-    recorder = Recorder(httpx.Response(status, json={"error": "bad token"}))
+def test_credentials_rejected() -> None:
+    recorder = Recorder(httpx.Response(401, json={"error": "bad token"}))
     with pytest.raises(CredentialsRejected):
         _register(_client(recorder))
+    assert len(recorder.requests) == 1
+
+
+@pytest.mark.parametrize("status", [403, 404, 409])
+def test_403_404_409_are_refusals_with_their_status_not_credentials(status: int) -> None:
+    recorder = Recorder(httpx.Response(status, json={"error": "no", "name": "interview_id"}))
+    with pytest.raises(RequestRefused) as caught:
+        _register(_client(recorder))
+    assert caught.value.status == status and caught.value.error == "no"
+    assert not isinstance(caught.value, CredentialsRejected)
     assert len(recorder.requests) == 1
 
 
@@ -178,7 +187,7 @@ def test_maybe_processed_is_ambiguous_and_not_retried(step: httpx.Response | Exc
     assert len(recorder.requests) == 1
 
 
-@pytest.mark.parametrize("status", [400, 404, 405, 409])
+@pytest.mark.parametrize("status", [400, 405, 410])
 def test_other_4xx_is_not_processed_and_not_retried(status: int) -> None:
     recorder = Recorder(httpx.Response(status), httpx.Response(200, json=ANSWER))
     with pytest.raises(NotProcessed) as caught:
