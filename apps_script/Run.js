@@ -11,6 +11,9 @@ const LOCK_WAIT_MS = 2000;
 /** Answer fields the script writes itself for rows the function could not write, in column order. */
 const WRITTEN_FIELDS = ['interview_url', 'result', 'profile_interview_id'];
 
+/** Row statuses whose result sentence belongs in the Sheet (the others' sentences are for the dialog only). */
+const RESULT_WRITTEN_STATUSES = new Set(['ok', 'duplicate', 'invalid', 'error', 'pending']);
+
 /**
  * Menu item "Generate interview links": interview links without email.
  */
@@ -255,8 +258,12 @@ function cellsToWrite(row, columns) {
   if (!Number.isInteger(row.row) || row.row <= HEADER_ROW) return cells;
   for (const field of WRITTEN_FIELDS) {
     const column = columns && columns[field];
-    if (typeof row[field] !== 'string' || typeof column !== 'string' || !/^[A-Z]{1,3}$/.test(column)) continue;
-    cells.push({ a1: column + row.row, value: asText(row[field]) });
+    // A row the run did not send gets back what its result cell held (result_cell); its
+    // result sentence is for the dialog only and is never written.
+    const value = field === 'result' && typeof row.result_cell === 'string' ? row.result_cell : row[field];
+    if (field === 'result' && typeof row.result_cell !== 'string' && !RESULT_WRITTEN_STATUSES.has(row.status)) continue;
+    if (typeof value !== 'string' || typeof column !== 'string' || !/^[A-Z]{1,3}$/.test(column)) continue;
+    cells.push({ a1: column + row.row, value: asText(value) });
   }
   return cells;
 }

@@ -54,14 +54,16 @@ EARLIER_LINK = f"https://interview.jobmojito.test/interview/{INTERVIEW_ID}?token
 NOT_A_TOKEN = "not-a-google-id-token"
 
 # The function's settings per scenario kind, on top of `Sandbox.function_env`. A short write
-# interval keeps the recording fast where timing decides nothing; the time-budget scenario keeps
-# the default 1 s interval, so each call sends exactly one batch before its 0.3 s budget ends.
+# interval keeps the recording fast where timing decides nothing. The deadline scenario gives
+# each call 2 s (1.8 s before the reserve for the last write) with JobMojito answering a batch
+# in 1 s: the first batch starts (it needs 1 s), the next would need 1.25 s and is left to the
+# next call, so each call sends exactly one batch whatever the machine's speed.
 FUNCTIONS: dict[str, dict[str, str]] = {
     "default": {"SHEETS_WRITE_INTERVAL_SECONDS": "0.01"},
     "one_at_a_time": {
         "BATCH_SIZE": "2", "CONCURRENCY": "1", "SHEETS_WRITE_INTERVAL_SECONDS": "0.01",
     },
-    "short_budget": {"BATCH_SIZE": "2", "CONCURRENCY": "1", "TIME_BUDGET_SECONDS": "0.3"},
+    "short_budget": {"BATCH_SIZE": "2", "CONCURRENCY": "1", "DEADLINE_SECONDS": "2"},
 }  # fmt: skip
 
 Prepare = Callable[[Sandbox], None]
@@ -111,6 +113,10 @@ def _menu(ranges: Sequence[str], **call: Any) -> tuple[Call, ...]:
 
 def _reject_second(world: Sandbox) -> None:
     world.jobmojito.reject_email("candidate2@example.com", "Error: no credits left")
+
+
+def _slow_jobmojito(world: Sandbox) -> None:
+    world.jobmojito.latency = 1.0  # back to 0 after the scenario
 
 
 def _drop_first_batch(world: Sandbox) -> None:
@@ -169,10 +175,10 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "continuation",
-        "12 rows, 2 per batch, 0.3 s budget: each call sends one batch and answers the rest as "
-        "not_yet in `remaining`; the follow-up calls finish them.",
+        "12 rows, 2 per batch, a 2 s deadline and JobMojito at 1 s a batch: each call sends one "
+        "batch and answers the rest as not_yet in `remaining`; the follow-up calls finish them.",
         _people(12),
-        _menu(["2:13"]),
+        _menu(["2:13"], before=_slow_jobmojito),
         function="short_budget",
         type="url",
     ),
@@ -375,6 +381,7 @@ def record(scenario: Scenario, world: Sandbox, function: FunctionProcess) -> dic
                 ranges = remaining if call.follow and remaining else []
     finally:
         world.jobmojito.reset()
+        world.jobmojito.latency = 0.0
         world.sheets.clear_faults()
     return {
         "scenario": scenario.name,

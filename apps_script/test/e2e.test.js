@@ -7,7 +7,8 @@
  * The Python side starts the servers, seeds the sheet, and runs `npm run test:e2e` with:
  *   E2E_FUNCTION_URL    URL of the function under functions-framework
  *   E2E_SHORT_BUDGET_FUNCTION_URL  URL of the same function started with BATCH_SIZE=2, CONCURRENCY=1 and
- *                       TIME_BUDGET_SECONDS=0.3, so that 12 rows need `remaining` continuations
+ *                       DEADLINE_SECONDS=2, before a JobMojito that takes 1 s a batch, so that 12
+ *                       rows need `remaining` continuations
  *   E2E_SHEETS_API_URL  base URL of the Sheets API stand-in (requests go to {base}/v4/spreadsheets/...)
  *   E2E_SPREADSHEET_ID  the seeded spreadsheet
  *   E2E_SHEET_TITLE     its tab of candidates

@@ -51,6 +51,12 @@ NOT_SENT_MOVED = "Not sent: the row moved while the run was going; run the menu 
 NOT_SENT_SHEETS = "Not sent: Google Sheets could not be written; run the menu again"
 NOT_YET = "Not sent yet: the function's time ran out; the next call continues"
 
+# Statuses whose result text the Sheet holds; the others leave the cell as it was before the
+# run (a row that is `not_sent` or `not_yet` gets back what it held, its marker removed).
+WRITTEN_TO_SHEET = frozenset(
+    {RowStatus.OK, RowStatus.DUPLICATE, RowStatus.INVALID, RowStatus.ERROR, RowStatus.PENDING}
+)
+
 _PENDING_PREFIX = "Pending ("
 _ERROR_PREFIX = "Error"
 MAX_RESULT_LENGTH = 500

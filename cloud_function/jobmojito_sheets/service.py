@@ -34,7 +34,13 @@ from jobmojito_sheets.locate import registered_rows
 from jobmojito_sheets.plan import Plan, PlannedRow, batches, plan_invites, read_rows
 from jobmojito_sheets.request_body import InviteRequest
 from jobmojito_sheets.results import Outcome
-from jobmojito_sheets.row_status import NOT_SENT_STOPPED, RowStatus, pending_marker, summarize
+from jobmojito_sheets.row_status import (
+    NOT_SENT_STOPPED,
+    WRITTEN_TO_SHEET,
+    RowStatus,
+    pending_marker,
+    summarize,
+)
 from jobmojito_sheets.schedule import BatchTimes
 from jobmojito_sheets.selection import coalesce_spans, row_spans, selected_rows
 from jobmojito_sheets.settle import settle_batch, stop_error
@@ -128,6 +134,10 @@ class RowReport:
             entry["profile_interview_id"] = self.profile_interview_id
         if not dry_run:
             entry["written"] = self.written
+        if self.written is False and self.status not in WRITTEN_TO_SHEET:
+            # What the result cell must hold again (the caller writes it): never a sentence
+            # that is only for the answer.
+            entry["result_cell"] = self.planned.source.result
         return entry
 
 
@@ -237,7 +247,10 @@ class Run:
             raise error
         if isinstance(error, NotStarted):  # never sent: the row gets back what it held
             self.not_started.extend(p.row for p in batch)
-            self.outbox.update({p.row: {"result": p.source.result} for p in batch})
+            self._report(
+                {p.row: Outcome(p.row, RowStatus.NOT_SENT, NOT_SENT_STOPPED) for p in batch},
+                {p.row: {"result": p.source.result} for p in batch},
+            )  # `finish.ending` says more once the run is over
             return
         self.sent.update(p.row for p in batch)
         settlement = settle_batch(batch, error if error is not None else future.result())
@@ -361,11 +374,11 @@ def run(
             wait(list(in_flight), timeout=wait_for, return_when=FIRST_COMPLETED)
             for future in [f for f in in_flight if f.done()]:
                 state.settle(in_flight.pop(future), future)
-            if state.stop is not None or state.sheets_error is not None:
-                cancel.set()  # batches not yet started are not sent
             now = clock()
             if state.outbox and in_flight and now - state.last_flush >= settings.write_interval:
                 state.flush(now)
+            if state.stop is not None or state.sheets_error is not None:
+                cancel.set()  # batches not yet started are not sent
     if not run_fails(state.stop, state.answered):
         # The planned refusals (bad rows, duplicates) are written once the run went through;
         # a run that fails leaves every row it did not send exactly as it was.

@@ -12,15 +12,25 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from sandbox.world import INTERVIEW_ID, RECRUITER_TOKEN, TAB, FunctionProcess, Sandbox
+from sandbox.jobmojito_api import JobMojitoStandIn
+from sandbox.world import (
+    INTERVIEW_ID,
+    JOBMOJITO_TOKEN,
+    MERCHANT_ID,
+    RECRUITER_TOKEN,
+    TAB,
+    FunctionProcess,
+    Sandbox,
+)
 
 APPS_SCRIPT = Path(__file__).resolve().parents[2] / "apps_script"
 SPREADSHEET = "1AppsScriptEndToEnd"
 CANDIDATES = 312  # rows 2-301 for the chunked runs, rows 302-313 for the `remaining` run
-# A function that sends 2 rows per batch, one batch at a time, and starts no batch after 0.3 s:
-# each call sends one batch, so 12 rows take five `remaining` continuations, and each of those
-# answers lists the rows still to do as `not_yet` again (10 + 8 + 6 + 4 + 2 = 30 times).
-SHORT_BUDGET = {"BATCH_SIZE": "2", "CONCURRENCY": "1", "TIME_BUDGET_SECONDS": "0.3"}
+# A function that sends 2 rows per batch, one batch at a time, with a 2 s deadline, in front of
+# a JobMojito that takes 1 s a batch: each call sends one batch (a second would not finish in
+# time), so 12 rows take five `remaining` continuations, and each of those answers lists the
+# rows still to do as `not_yet` again (10 + 8 + 6 + 4 + 2 = 30 times).
+SHORT_BUDGET = {"BATCH_SIZE": "2", "CONCURRENCY": "1", "DEADLINE_SECONDS": "2"}
 
 
 def test_menu_runs_300_rows_in_chunks_then_a_rerun_skips_what_is_done(
@@ -35,7 +45,10 @@ def test_menu_runs_300_rows_in_chunks_then_a_rerun_skips_what_is_done(
     world.sheets.add_spreadsheet(SPREADSHEET, tokens=[RECRUITER_TOKEN])
     world.sheets.add_sheet(SPREADSHEET, TAB, sheet_id=0, rows=rows)
     world.jobmojito.reset()
-    with FunctionProcess(world.function_env(**SHORT_BUDGET)) as short_budget:
+    slow = JobMojitoStandIn([JOBMOJITO_TOKEN], [INTERVIEW_ID], MERCHANT_ID, latency=1.0)
+    slow_server = slow.serve()
+    short_env = world.function_env(**SHORT_BUDGET, JOBMOJITO_API_URL=slow_server.url)
+    with FunctionProcess(short_env) as short_budget:
         env = {
             **os.environ,
             "E2E_FUNCTION_URL": function.url,
@@ -55,5 +68,7 @@ def test_menu_runs_300_rows_in_chunks_then_a_rerun_skips_what_is_done(
     assert "# fail 0" in done.stdout and "# pass 5" in done.stdout, done.stdout[-2000:]
     # Every candidate got exactly one credit across the four menu runs, including the 12 rows
     # that took `remaining` continuations.
-    credits = world.jobmojito.credits_by_email()
+    slow_server.stop()
+    credits = world.jobmojito.credits_by_email() + slow.credits_by_email()
     assert len(credits) == CANDIDATES and set(credits.values()) == {1}
+    assert len(slow.credits_by_email()) == 12

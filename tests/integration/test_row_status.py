@@ -158,3 +158,26 @@ def test_a_jobmojito_per_row_error_is_error_and_a_bad_row_is_invalid(
     answer = _answer(sheet.call(function, ["4:4", "7:7", "11:11"]))
     assert _statuses(answer) == {4: "error", 7: "invalid", 11: "invalid"}
     assert answer["summary"]["errors"] == 3
+
+
+def test_a_row_never_sent_whose_marker_could_not_be_removed_says_what_its_cell_must_hold(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(BATCH_SIZE="2", CONCURRENCY="1", SHEETS_WRITE_INTERVAL_SECONDS="0.01")
+    rows = [["Name", "Email", "Result"]] + [
+        [f"C{i}", f"c{i}@example.com", "Error: old typo" if i == 8 else ""] for i in range(10)
+    ]
+    sheet = new_sheet(rows)
+    world.jobmojito.latency = 0.3
+    # Only the markers land; the Retry-After of 0 makes the failing write fail fast.
+    world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
+    answer = _answer(sheet.call(function, ["2:11"]))
+    never = [r for r in answer["rows"] if r["status"] == "not_sent"]
+    assert never, answer["summary"]
+    for row in never:
+        # The marker is still in the Sheet; the caller puts back what the cell held.
+        assert row["written"] is False and row["result"].startswith("Not sent")
+        assert row["result_cell"] == ("Error: old typo" if row["row"] == 10 else "")
+    sent = {c.email for c in world.jobmojito.credits}
+    assert {r["email"] for r in never}.isdisjoint(sent)
+    assert all("result_cell" not in r for r in answer["rows"] if r["status"] == "ok")

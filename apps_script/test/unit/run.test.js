@@ -236,7 +236,7 @@ test('rows with written:false are written by the script, as text, where the answ
   assertRecordedCalls(env);
   const answer = env.scenario.fixture.calls[1].answer;
   const unwritten = answer.rows.filter((r) => r.written === false);
-  assert.deepEqual(unwritten.map((r) => r.row), [2, 4, 7, 9, 11], 'two links and three refusals');
+  assert.deepEqual(unwritten.map((r) => r.row), [2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], 'eight links and three refusals');
   const expected = unwritten.flatMap((r) =>
     ['interview_url', 'result', 'profile_interview_id'].filter((f) => f in r).map((f) => [answer.columns[f] + r.row, "'" + r[f]]),
   );
@@ -244,8 +244,8 @@ test('rows with written:false are written by the script, as text, where the answ
   assert.equal(env.sheet.rowValues(2)[4], unwritten[0].interview_url, 'the link is stored without the apostrophe');
   assert.equal(
     lastAlert(env),
-    'Done: 2 email invitations sent. 2 rows have an error. 2 rows were skipped. 6 rows were not sent: run it again ' +
-      'on the same selection to send them. The result column tells what happened to each row.',
+    'Done: 8 email invitations sent. 2 rows have an error. 2 rows were skipped. The result column tells what ' +
+      'happened to each row.',
   );
 });
 
@@ -301,10 +301,23 @@ test('nothing is written by the script in a dry run', () => {
 test('cellsToWrite ignores unusable columns and the header row', () => {
   const { context } = setup();
   const plain = (x) => JSON.parse(JSON.stringify(x));
-  assert.deepEqual(plain(context.cellsToWrite({ row: 5, result: 'ok', interview_url: 'u' }, { result: 'E', interview_url: 'D4' })), [
-    { a1: 'E5', value: "'ok" },
-  ]);
-  assert.deepEqual(plain(context.cellsToWrite({ row: 1, result: 'ok' }, { result: 'E' })), []);
+  assert.deepEqual(
+    plain(context.cellsToWrite({ row: 5, status: 'ok', result: 'ok', interview_url: 'u' }, { result: 'E', interview_url: 'D4' })),
+    [{ a1: 'E5', value: "'ok" }],
+  );
+  assert.deepEqual(plain(context.cellsToWrite({ row: 1, status: 'ok', result: 'ok' }, { result: 'E' })), []);
+});
+
+test('cellsToWrite puts back what a row not sent held, never a sentence meant for the dialog', () => {
+  const { context } = setup();
+  const plain = (x) => JSON.parse(JSON.stringify(x));
+  const columns = { result: 'E' };
+  const notSent = { row: 5, status: 'not_sent', result: 'Not sent: the run stopped', result_cell: 'Error: old typo' };
+  assert.deepEqual(plain(context.cellsToWrite(notSent, columns)), [{ a1: 'E5', value: "'Error: old typo" }]);
+  assert.deepEqual(plain(context.cellsToWrite({ ...notSent, result_cell: '' }, columns)), [{ a1: 'E5', value: '' }]);
+  for (const status of ['not_sent', 'not_yet', 'registered', 'interrupted', 'would_send']) {
+    assert.deepEqual(plain(context.cellsToWrite({ row: 5, status, result: 'a sentence' }, columns)), [], status);
+  }
 });
 
 // --- errors --------------------------------------------------------------------------------
