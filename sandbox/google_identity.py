@@ -9,6 +9,14 @@ signer. Pass `certs_url` to `google.oauth2.id_token.verify_token(..., certs_url=
 For security tests it also mints tokens that must be rejected: signed by a key that is
 not served (`mint_with_foreign_key`), `alg: none` with an empty signature
 (`mint_unsigned`) and a payload changed after signing (`mint_tampered`).
+
+It also stands in for https://oauth2.googleapis.com/tokeninfo (`tokeninfo_url`): an OAuth
+access token registered with `register_access_token` (its owner's email and the OAuth client
+it was issued to) is described as Google describes one (`azp`, `aud`, `sub`, `scope`, `exp`,
+`expires_in`, `email`, `email_verified`, `access_type`, every value a string); any other
+token, or one past its expiry, gets Google's `400 {"error": "invalid_token",
+"error_description": "Invalid Value"}`. `tokeninfo_failure` makes it answer that status
+instead (e.g. 503), for tests of an unreachable Google.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography import x509
@@ -32,9 +41,24 @@ from werkzeug.wrappers import Request, Response
 from sandbox.server import LoopbackServer
 
 CERTS_PATH = "/oauth2/v1/certs"
+TOKENINFO_PATH = "/tokeninfo"
+SHEETS_SCOPES = (
+    "https://www.googleapis.com/auth/spreadsheets "
+    "https://www.googleapis.com/auth/userinfo.email openid"
+)
 GOOGLE_ISSUER = "https://accounts.google.com"
 CACHE_CONTROL = "public, max-age=3600, must-revalidate, no-transform"
 StartResponse = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    """What Google knows of one OAuth access token: its owner, its client, its scopes."""
+
+    email: str
+    client_id: str
+    scope: str
+    expires_at: int
 
 
 def _b64(data: bytes) -> str:
@@ -94,7 +118,11 @@ class GoogleIdentityStandIn:
         self._served: dict[str, str] = {}
         self._foreign_signer: crypt.RSASigner | None = None
         self._server: LoopbackServer | None = None
+        self._access_tokens: dict[str, AccessToken] = {}
         self.cert_fetches = 0
+        self.tokeninfo_calls = 0
+        self.tokeninfo_failure: int | None = None
+        self.cache_control = CACHE_CONTROL
         self.kid = ""
         self.certificate_pem = ""
         self._signer = self._install_new_key()
@@ -137,6 +165,13 @@ class GoogleIdentityStandIn:
             raise RuntimeError("call serve() first")
         return self._server.url + CERTS_PATH
 
+    @property
+    def tokeninfo_url(self) -> str:
+        """The URL to use as GOOGLE_TOKENINFO_URL (requires `serve()` first)."""
+        if self._server is None:
+            raise RuntimeError("call serve() first")
+        return self._server.url + TOKENINFO_PATH
+
     def certs(self) -> dict[str, str]:
         """The JSON document the certs endpoint serves: kid -> PEM certificate."""
         with self._lock:
@@ -144,16 +179,65 @@ class GoogleIdentityStandIn:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
-        if request.path != CERTS_PATH or request.method not in ("GET", "HEAD"):
+        if request.path == TOKENINFO_PATH and request.method in ("GET", "POST"):
+            response = self._tokeninfo(request)
+        elif request.path != CERTS_PATH or request.method not in ("GET", "HEAD"):
             response = Response(json.dumps({"error": "not found"}), 404)
         else:
             with self._lock:
                 self.cert_fetches += 1
             response = Response(json.dumps(self.certs(), indent=2), 200)
-            response.headers["Cache-Control"] = CACHE_CONTROL
+            response.headers["Cache-Control"] = self.cache_control
         response.content_type = "application/json; charset=UTF-8"
         result: Iterable[bytes] = response(environ, start_response)
         return result
+
+    # -- access tokens (tokeninfo) --
+
+    def register_access_token(
+        self,
+        token: str,
+        email: str,
+        client_id: str,
+        *,
+        scope: str = SHEETS_SCOPES,
+        expires_in: int = 3599,
+    ) -> None:
+        """Make `token` an access token of `email`, issued to the OAuth client `client_id`."""
+        with self._lock:
+            self._access_tokens[token] = AccessToken(
+                email, client_id, scope, int(time.time()) + expires_in
+            )
+
+    def revoke_access_token(self, token: str) -> None:
+        with self._lock:
+            self._access_tokens.pop(token, None)
+
+    def _tokeninfo(self, request: Request) -> Response:
+        """Google's answer for `?access_token=` (query or form), as strings throughout."""
+        token = request.values.get("access_token", "")
+        with self._lock:
+            self.tokeninfo_calls += 1
+            failure = self.tokeninfo_failure
+            known = self._access_tokens.get(token)
+        if failure is not None:
+            return Response(json.dumps({"error": "backendError"}), failure)
+        now = int(time.time())
+        if known is None or known.expires_at <= now:
+            invalid = {"error": "invalid_token", "error_description": "Invalid Value"}
+            return Response(json.dumps(invalid), 400)
+        body = {
+            "azp": known.client_id,
+            "aud": known.client_id,
+            "sub": subject_for(known.email),
+            "scope": known.scope,
+            "exp": str(known.expires_at),
+            "expires_in": str(known.expires_at - now),
+            "email": known.email,
+            "email_verified": "true",
+            "access_type": "online",
+        }
+        return Response(json.dumps(body, indent=2), 200)
 
     # -- tokens --
 

@@ -22,7 +22,12 @@ from google.auth import exceptions
 from google.auth.transport.requests import Request
 from google.oauth2 import id_token
 
-from sandbox.google_identity import CERTS_PATH, GoogleIdentityStandIn, subject_for
+from sandbox.google_identity import (
+    CERTS_PATH,
+    TOKENINFO_PATH,
+    GoogleIdentityStandIn,
+    subject_for,
+)
 
 AUDIENCE = "https://region-project.cloudfunctions.net/invite"
 EMAIL = "recruiter@example.com"
@@ -143,9 +148,57 @@ def test_forged_tokens_keep_a_valid_shape(identity: GoogleIdentityStandIn) -> No
     assert tampered.split(".")[2] != "" and genuine.split(".")[1] != tampered.split(".")[1]
 
 
+CLIENT = "1234-script.apps.googleusercontent.com"
+
+
+def test_tokeninfo_describes_a_registered_access_token(identity: GoogleIdentityStandIn) -> None:
+    identity.register_access_token("ya29.ann", "Ann@Example.com", CLIENT, expires_in=1800)
+    before = identity.tokeninfo_calls
+    response = requests.get(identity.tokeninfo_url, params={"access_token": "ya29.ann"}, timeout=5)
+    assert response.status_code == 200
+    assert identity.tokeninfo_url.endswith(TOKENINFO_PATH)
+    body = response.json()
+    assert body["email"] == "Ann@Example.com" and body["email_verified"] == "true"
+    assert body["azp"] == body["aud"] == CLIENT
+    assert body["sub"] == subject_for("Ann@Example.com")
+    assert "https://www.googleapis.com/auth/spreadsheets" in body["scope"].split()
+    assert 1790 <= int(body["expires_in"]) <= 1800
+    assert int(body["exp"]) - int(time.time()) == int(body["expires_in"])
+    assert identity.tokeninfo_calls == before + 1
+    form = requests.post(identity.tokeninfo_url, data={"access_token": "ya29.ann"}, timeout=5)
+    assert form.json()["email"] == "Ann@Example.com"
+
+
+@pytest.mark.parametrize("token", ["ya29.never-issued", "", "ya29.expired", "ya29.revoked"])
+def test_tokeninfo_refuses_unknown_expired_and_revoked_tokens(
+    identity: GoogleIdentityStandIn, token: str
+) -> None:
+    identity.register_access_token("ya29.expired", "a@example.com", CLIENT, expires_in=-1)
+    identity.register_access_token("ya29.revoked", "a@example.com", CLIENT)
+    identity.revoke_access_token("ya29.revoked")
+    response = requests.get(identity.tokeninfo_url, params={"access_token": token}, timeout=5)
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid_token", "error_description": "Invalid Value"}
+
+
+def test_tokeninfo_failure_is_answered_until_cleared(identity: GoogleIdentityStandIn) -> None:
+    identity.register_access_token("ya29.bob", "bob@example.com", CLIENT)
+    identity.tokeninfo_failure = 503
+    try:
+        response = requests.get(
+            identity.tokeninfo_url, params={"access_token": "ya29.bob"}, timeout=5
+        )
+        assert response.status_code == 503
+    finally:
+        identity.tokeninfo_failure = None
+    assert requests.get(identity.tokeninfo_url, params={"access_token": "ya29.bob"}, timeout=5).ok
+
+
 def test_certs_url_requires_serve() -> None:
     with pytest.raises(RuntimeError):
         _ = GoogleIdentityStandIn().certs_url
+    with pytest.raises(RuntimeError):
+        _ = GoogleIdentityStandIn().tokeninfo_url
 
 
 def test_key_rotation_keeps_or_drops_the_previous_certificate() -> None:
