@@ -4,8 +4,9 @@ It answers the calls the Cloud Function, the Apps Script end-to-end test and gsp
 traffic make (``spreadsheets.get``, ``spreadsheets.batchUpdate`` and the ``values`` family)
 with the status codes and JSON bodies the real API gives: ranges echoed the way Google echoes
 them, trailing empty cells and rows trimmed, writes outside the grid refused, Google's error
-bodies. Tests seed and inspect spreadsheets directly, count the calls in ``requests`` and
-inject faults with ``inject()``.
+bodies, Google's per-minute quotas (60 reads and 60 writes per user, 300 of each per project,
+in rolling windows). Tests seed and inspect spreadsheets directly, count the calls in
+``requests``, inject faults with ``inject()`` and hanging calls with ``inject_delay()``.
 
     standin = SheetsStandIn()
     standin.add_spreadsheet("sheet-id", tokens=["token"])
@@ -16,6 +17,7 @@ inject faults with ``inject()``.
 Modules, by concern:
 
 - ``app``: routing, authorization, latency, the request log; ``SheetsStandIn`` itself.
+- ``quota``: the per-minute read and write quotas, per user and per project.
 - ``store``: spreadsheets, tabs and cells, and the test-side seeding and inspection methods.
 - ``cells``: how values are stored (RAW, USER_ENTERED) and rendered.
 - ``targets``: A1 ranges resolved against a spreadsheet, and the grid-limit error.
@@ -25,7 +27,16 @@ Modules, by concern:
 - ``faults``: Google's error bodies, the read/write class of each call, injected faults.
 """
 
-from sandbox.sheets_api.app import RecordedRequest, SheetsStandIn
+from sandbox.sheets_api.app import DEFAULT_PROJECT_NUMBER, RecordedRequest, SheetsStandIn
 from sandbox.sheets_api.faults import ApiError
+from sandbox.sheets_api.quota import REAL_LIMITS, QuotaLimits, QuotaRefusal
 
-__all__ = ["ApiError", "RecordedRequest", "SheetsStandIn"]
+__all__ = [
+    "DEFAULT_PROJECT_NUMBER",
+    "REAL_LIMITS",
+    "ApiError",
+    "QuotaLimits",
+    "QuotaRefusal",
+    "RecordedRequest",
+    "SheetsStandIn",
+]
