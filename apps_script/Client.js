@@ -9,7 +9,8 @@
  * @param {string} url the function URL from the settings
  * @param {Object} body the JSON body (spreadsheet_id, sheet_id, ranges, type, interview_id, hide_menu, dry_run, force)
  * @return {{ok: true, data: Object} | {ok: false, status: number, code: string, message: string,
- *     rows?: Object[], columns?: Object}} the parsed 200 answer, or a plain sentence for the recruiter
+ *     rows?: Object[], columns?: Object, retryAfterSeconds?: number}} the parsed 200 answer, or a plain sentence for
+ *     the recruiter
  */
 function callFunction(url, body) {
   const headers = {
@@ -25,10 +26,30 @@ function callFunction(url, body) {
       headers,
       muteHttpExceptions: true,
     });
-  } catch (_e) {
-    return { ok: false, status: 0, code: 'unreachable', message: MESSAGES.unreachable };
+  } catch (e) {
+    return fetchFailure(e);
   }
-  return interpretResponse(response.getResponseCode(), response.getContentText());
+  // The function answers JSON in UTF-8; without a charset Apps Script may decode it otherwise.
+  return interpretResponse(response.getResponseCode(), response.getContentText('UTF-8'));
+}
+
+/**
+ * Tells apart why UrlFetchApp.fetch threw. Apps Script gives no code, only a sentence, so this is the one place
+ * where the script reads one: a URL the manifest's urlFetchWhitelist does not allow ("… failed because the URL
+ * has not been whitelisted in the script manifest."), a call that took longer than UrlFetchApp waits (about
+ * 60 s: "Timeout"), or anything else (the function could not be reached).
+ * @param {*} error what fetch threw
+ * @return {{ok: false, status: number, code: string, message: string}} the failure, with the recruiter's sentence
+ */
+function fetchFailure(error) {
+  const text = String((error && error.message) || error);
+  if (/whitelist|allowlist/i.test(text)) {
+    return { ok: false, status: 0, code: 'url_not_allowed', message: MESSAGES.urlNotAllowed };
+  }
+  if (/\btime-?out\b|timed out/i.test(text)) {
+    return { ok: false, status: 0, code: 'timeout', message: MESSAGES.timeout };
+  }
+  return { ok: false, status: 0, code: 'unreachable', message: MESSAGES.unreachable };
 }
 
 /**
@@ -36,8 +57,9 @@ function callFunction(url, body) {
  * @param {number} status the HTTP status code
  * @param {string} text the response body
  * @return {{ok: true, data: Object} | {ok: false, status: number, code: string, message: string,
- *     rows?: Object[], columns?: Object}} the answer when it is a well-formed 200 answer, otherwise a plain
- *     sentence for the recruiter (with the rows and columns of a run that failed part-way, when it says them)
+ *     rows?: Object[], columns?: Object, retryAfterSeconds?: number}} the answer when it is a well-formed 200
+ *     answer, otherwise a plain sentence for the recruiter (with the rows and columns of a run that failed
+ *     part-way, when it says them, and how long to wait before sending the same call again, when it says that)
  */
 function interpretResponse(status, text) {
   let data;
@@ -54,8 +76,11 @@ function interpretResponse(status, text) {
     return { ok: false, status, code: 'not_understood', message: notUnderstoodMessage(status) };
   }
   const code = typeof error.code === 'string' ? error.code : '';
-  /** @type {{ok: false, status: number, code: string, message: string, rows?: Object[], columns?: Object}} */
+  /** @type {{ok: false, status: number, code: string, message: string, rows?: Object[], columns?: Object,
+   *     retryAfterSeconds?: number}} */
   const failed = { ok: false, status, code, message: errorMessage(status, code, error.message) };
+  const wait = retryAfterSeconds(data.retry_after_seconds !== undefined ? data.retry_after_seconds : error.retry_after_seconds);
+  if (wait !== null) failed.retryAfterSeconds = wait;
   // A run that failed part-way (e.g. JobMojito rejected the credentials on a later batch)
   // still lists the rows it processed; those it could not write are the script's to write.
   if (Array.isArray(data.rows) && data.rows.every(isAnswerRow) && data.columns && typeof data.columns === 'object') {
@@ -63,6 +88,15 @@ function interpretResponse(status, text) {
     failed.columns = data.columns;
   }
   return failed;
+}
+
+/**
+ * Reads a `retry_after_seconds` field: a number of seconds, 0 or more.
+ * @param {*} value the field's value
+ * @return {?number} the seconds, or null when the field is absent or not a usable number
+ */
+function retryAfterSeconds(value) {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
 }
 
 /**

@@ -1,14 +1,21 @@
 /**
  * The JobMojito menu, the help, and a helper for the engineer who deploys the function.
+ *
+ * The same code runs as a script bound to one Sheet and as an Editor add-on. The menu is the add-on menu in both
+ * cases (Extensions > JobMojito): one place for every recruiter and every sentence that names a menu item. A bound
+ * script shows its project's name there, so the bound script's project is named "JobMojito"; there is no top-level
+ * menu (a published add-on's top-level menus would move under Extensions anyway).
  */
 
 /**
- * Builds the JobMojito menu when the Sheet opens.
- * @param {GoogleAppsScript.Events.SheetsOnOpen=} _e the open event (unused)
+ * Builds the menu when the Sheet opens. It works in every authorization mode: an add-on's onOpen runs in
+ * AuthMode.NONE in a file where it was never used, LIMITED where it was (and in a bound script), FULL from
+ * onInstall; so it only builds the menu, and reads no property, document or token (those need authorization).
+ * @param {GoogleAppsScript.Events.SheetsOnOpen=} _e the open event (its authMode does not change the menu)
  */
 function onOpen(_e) {
   SpreadsheetApp.getUi()
-    .createMenu('JobMojito')
+    .createAddonMenu()
     .addItem('Generate interview links', 'generateInterviewLinks')
     .addItem('Send email invitations', 'sendEmailInvitations')
     .addItem('Preview selection', 'previewSelection')
@@ -19,16 +26,27 @@ function onOpen(_e) {
 }
 
 /**
- * Builds the menu right after the script is installed, so no reload is needed.
+ * Builds the menu right after the add-on is installed, so no reload is needed.
+ * @param {*=} e the install event (AuthMode.FULL), passed on to onOpen
  */
-function onInstall() {
-  onOpen();
+function onInstall(e) {
+  onOpen(e);
+}
+
+/**
+ * Makes sure the user granted every scope of the manifest before a menu item does anything. Google lets a user
+ * tick only some of them (granular consent); then this ends the execution and shows the authorization prompt
+ * again for the missing ones, so the recruiter is asked again instead of meeting an error half-way.
+ */
+function requireEveryScope() {
+  ScriptApp.requireAllScopes(ScriptApp.AuthMode.FULL);
 }
 
 /**
  * Menu item "Help": what the columns and result texts mean, and where to get support.
  */
 function showHelp() {
+  requireEveryScope();
   const ui = SpreadsheetApp.getUi();
   ui.alert('JobMojito help', helpText(), ui.ButtonSet.OK);
 }
@@ -40,6 +58,7 @@ function showHelp() {
  * @return {string} the audience
  */
 function showIdentityTokenAudience() {
+  requireEveryScope();
   const audience = identityTokenAudience(ScriptApp.getIdentityToken());
   Logger.log('Identity token audience (add it to ALLOWED_AUDIENCES): ' + audience);
   const ui = SpreadsheetApp.getUi();

@@ -5,10 +5,19 @@
 /** Title of every dialog the script shows. */
 const TITLE = 'JobMojito';
 
+/** Where the recruiter finds the settings: the add-on menu, under Extensions (see Menu.js). */
+const SETTINGS_PATH = 'Extensions > JobMojito > Settings…';
+
 /** Fixed sentences. */
 const MESSAGES = {
   unreachable:
-    'The invitation service could not be reached. Check the function URL in JobMojito > Settings…, or try again in a few minutes.',
+    'The invitation service could not be reached. Check the function URL in ' + SETTINGS_PATH + ', or try again in a few minutes.',
+  urlNotAllowed:
+    'This script may not call the function URL in ' + SETTINGS_PATH + '. Check it against the URL of the deployed ' +
+    'function (your admin has it; clear the field to use the deployed one), then try again.',
+  timeout:
+    'The invitation service did not answer within a minute. It may still be writing results: wait a minute, then ' +
+    'run it again on the same selection (rows already done are skipped).',
   nothingSelected: 'Nothing selected: select the candidate rows (not only the header row), then try again.',
   busy: 'Another JobMojito run is in progress in this Sheet. Wait until it has finished, then try again.',
   checkTooLong: 'Checking the selection took too long. Select fewer rows, then try again.',
@@ -25,11 +34,12 @@ const ERROR_FALLBACKS = {
   unauthenticated: 'The invitation service did not accept your Google sign-in. Ask your admin to check the setup.',
   sheets_token_rejected: 'The invitation service could not use your access to this Sheet. Reload the Sheet, then try again.',
   user_not_allowed: 'You are not allowed to use JobMojito invitations. Ask your admin to add you.',
+  token_mismatch: 'Your access to this Sheet and your Google sign-in belong to different accounts. Reload the Sheet, then try again from your own account.',
   sheets_api_disabled: 'The Google Sheets API is switched off in this script\'s Google Cloud project. Ask your admin to enable it.',
   sheets_scope_missing: 'JobMojito may not edit this Sheet yet. Choose the menu item again and allow every access Google asks for.',
   sheets_quota_exceeded: 'Google Sheets asks to slow down. Wait a minute, then run it again on the same selection.',
   jobmojito_forbidden: 'JobMojito does not let the invitation service do this. Ask your admin to check the JobMojito API key and merchant.',
-  jobmojito_interview_not_found: 'JobMojito does not know this interview. Copy the interview ID from JobMojito into JobMojito > Settings… again.',
+  jobmojito_interview_not_found: 'JobMojito does not know this interview. Copy the interview ID from JobMojito into Extensions > JobMojito > Settings… again.',
   jobmojito_conflict: 'JobMojito refused because of the interview\'s current state (closed or draft?). Check the interview in JobMojito, then try again.',
   sheet_access_denied: 'The invitation service may not open this Sheet with your access. Check that you can edit it, or ask your admin.',
   spreadsheet_not_found: 'The invitation service could not find this spreadsheet.',
@@ -37,7 +47,7 @@ const ERROR_FALLBACKS = {
   method_not_allowed: 'The invitation service did not understand the request. Please contact support.',
   too_many_rows: 'Too many rows for one request. Select fewer rows, then try again.',
   body_too_large: 'The request was too large. Select fewer rows, then try again.',
-  jobmojito_rejected_request: 'JobMojito rejected the request. Check the interview ID in JobMojito > Settings….',
+  jobmojito_rejected_request: 'JobMojito rejected the request. Check the interview ID in Extensions > JobMojito > Settings….',
   sheets_unavailable: 'Google Sheets is busy right now. Wait a minute, then try again.',
   google_certs_unavailable: 'Your Google sign-in could not be checked right now. Wait a minute, then try again.',
   jobmojito_unreachable: 'JobMojito could not be reached. Try again in a few minutes.',
@@ -52,6 +62,7 @@ const STATUS_FALLBACK_CODES = {
   401: 'unauthenticated',
   403: 'user_not_allowed',
   404: 'spreadsheet_not_found',
+  409: 'jobmojito_conflict',
   413: 'too_many_rows',
   422: 'jobmojito_rejected_request',
   429: 'sheets_unavailable',
@@ -193,13 +204,21 @@ function groupSentence(group) {
 }
 
 /**
- * The sentence about selected rows left out because a filter hides them ('' when none).
- * @param {number} hiddenCount rows hidden by a filter
+ * The sentence about selected rows left out because a filter hides them or they were hidden by hand ('' when none).
+ * @param {{filter: number, user: number}} hidden rows hidden by a filter, and by hand
  * @return {string} the sentence or ''
  */
-function hiddenSentence(hiddenCount) {
-  if (!hiddenCount) return '';
-  return countOf(hiddenCount, 'row') + ' hidden by a filter ' + (hiddenCount === 1 ? 'is' : 'are') + ' left out.';
+function hiddenSentence(hidden) {
+  const filter = (hidden && hidden.filter) || 0;
+  const user = (hidden && hidden.user) || 0;
+  const isAre = (n) => (n === 1 ? ' is' : ' are');
+  if (filter && user) {
+    return countOf(filter + user, 'hidden row') + ' are left out (' + formatNumber(filter) + ' by a filter, ' +
+      formatNumber(user) + ' hidden by hand).';
+  }
+  if (filter) return countOf(filter, 'row') + ' hidden by a filter' + isAre(filter) + ' left out.';
+  if (user) return countOf(user, 'hidden row') + isAre(user) + ' left out.';
+  return '';
 }
 
 /**
@@ -212,20 +231,22 @@ function joinSentences(sentences) {
 }
 
 /**
- * The question asked before a real run, from the dry run's rows.
+ * The question asked before a real run, from the dry run's rows. Its first words name the exact number of rows that
+ * will be sent: rows hidden only in a filter view are sent too (the script cannot see a filter view), so a
+ * recruiter who sees fewer rows can cancel.
  * @param {string} type "url" or "invitation"
  * @param {Array<{status: string}>} rows rows of the dry run
- * @param {number} hiddenCount selected rows hidden by a filter
+ * @param {{filter: number, user: number}} hidden selected rows hidden by a filter, and by hand
  * @return {string} e.g. "Send 37 email invitations? 3 rows are skipped because they are already registered. 1 row
  *     has an invalid or missing email or name."
  */
-function confirmationText(type, rows, hiddenCount) {
+function confirmationText(type, rows, hidden) {
   const grouped = groupResults(rows);
   const question =
     type === 'url'
       ? 'Generate ' + countOf(grouped.wouldSend, 'interview link') + '?'
       : 'Send ' + countOf(grouped.wouldSend, 'email invitation') + '?';
-  return joinSentences([question].concat(grouped.groups.map(groupSentence), [hiddenSentence(hiddenCount)]));
+  return joinSentences([question].concat(grouped.groups.map(groupSentence), [hiddenSentence(hidden)]));
 }
 
 /**
@@ -233,10 +254,10 @@ function confirmationText(type, rows, hiddenCount) {
  * When some rows are already registered or pending from an interrupted run, it asks whether to send
  * them anyway (force); the dialog then has Yes and No buttons.
  * @param {Array<{status: string}>} rows rows of the dry run
- * @param {number} hiddenCount selected rows hidden by a filter
+ * @param {{filter: number, user: number}} hidden selected rows hidden by a filter, and by hand
  * @return {string} the text
  */
-function nothingNewText(rows, hiddenCount) {
+function nothingNewText(rows, hidden) {
   const grouped = groupResults(rows);
   const question =
     grouped.forceable > 0
@@ -244,22 +265,22 @@ function nothingNewText(rows, hiddenCount) {
         ' again anyway (force)?'
       : '';
   return joinSentences(
-    ['Nothing new to send in the selection.'].concat(grouped.groups.map(groupSentence), [hiddenSentence(hiddenCount), question]),
+    ['Nothing new to send in the selection.'].concat(grouped.groups.map(groupSentence), [hiddenSentence(hidden), question]),
   );
 }
 
 /**
  * The preview of a selection, from the dry run's rows.
  * @param {Array<{status: string}>} rows rows of the dry run
- * @param {number} hiddenCount selected rows hidden by a filter
+ * @param {{filter: number, user: number}} hidden selected rows hidden by a filter, and by hand
  * @return {string} e.g. "40 rows selected: 37 would be sent. 3 rows are skipped because they are already registered."
  */
-function previewText(rows, hiddenCount) {
+function previewText(rows, hidden) {
   const grouped = groupResults(rows);
   return joinSentences(
     [countOf(rows.length, 'row') + ' selected: ' + formatNumber(grouped.wouldSend) + ' would be sent.'].concat(
       grouped.groups.map(groupSentence),
-      [hiddenSentence(hiddenCount)],
+      [hiddenSentence(hidden)],
     ),
   );
 }
@@ -268,8 +289,10 @@ function previewText(rows, hiddenCount) {
  * The closing summary of a real run, from the latest answer row of each row: a row that a follow-up call
  * (`remaining`) answered again is counted once, by its final status.
  * @param {string} type "url" or "invitation"
- * @param {{rows: Array<{status: string}>, error: string, stopped: boolean, done: number, total: number,
- *     emailChanged: number}} outcome the outcome of the run (rows: the latest answer row of each row)
+ * @param {{rows: Array<{status: string}>, error: string, stopped: boolean, stopReason?: string, done: number,
+ *     total: number, emailChanged: number}} outcome the outcome of the run (rows: the latest answer row of each row;
+ *     stopReason: "time" when too little of the 6 minutes was left for another call, "quota" when Google Sheets
+ *     asked for a wait longer than the time left)
  * @return {string} the text
  */
 function summaryText(type, outcome) {
@@ -284,8 +307,10 @@ function summaryText(type, outcome) {
   if (outcome.error) {
     sentences.push(outcome.error);
     if (outcome.done > 0) sentences.push('Before that, ' + progress + '; their results are in the Sheet.');
+  } else if (outcome.stopped && outcome.stopReason === 'quota') {
+    sentences.push('Stopped with ' + progress + ': Google Sheets asked to wait longer than this run has time left.');
   } else if (outcome.stopped) {
-    sentences.push('Stopped before the Apps Script time limit with ' + progress + '.');
+    sentences.push('Stopped before the Apps Script time limit (6 minutes, dialogs included) with ' + progress + '.');
   }
   sentences.push(
     (outcome.error || outcome.stopped ? 'So far: ' : 'Done: ') +
@@ -306,7 +331,8 @@ function summaryText(type, outcome) {
   }
   if (notYet) {
     sentences.push(
-      countOf(notYet, 'row') + (notYet === 1 ? ' is' : ' are') + ' not done yet: run it again on the same selection to continue.',
+      countOf(notYet, 'row') + (notYet === 1 ? ' is' : ' are') + ' not done yet: run it again on the same selection to ' +
+        'continue (rows already done are skipped).',
     );
   }
   if (outcome.emailChanged) {
@@ -328,17 +354,29 @@ function missingSettingsText(missing) {
 }
 
 /**
+ * The toast shown while the run waits because Google Sheets asked for a pause.
+ * @param {number} seconds the wait
+ * @return {string} the sentence
+ */
+function waitingText(seconds) {
+  return 'Google Sheets asks to slow down: continuing in ' + countOf(Math.ceil(seconds), 'second') + '…';
+}
+
+/**
  * The help text.
  * @return {string} what the columns and result texts mean, and where to get support
  */
 function helpText() {
   return [
-    'Select candidate rows (name and email in each row, headers in row 1), then choose an item of the JobMojito menu.',
+    'Select candidate rows (name and email in each row, headers in row 1), then choose an item of Extensions > JobMojito.',
     '',
     'Generate interview links: creates a personal interview link for each candidate, without sending email.',
     'Send email invitations: JobMojito emails each candidate an invitation.',
     'Preview selection: shows what would happen, without sending or writing anything.',
-    'Rows hidden by a filter are left out.',
+    'Rows hidden by a filter or by hand are left out. Rows hidden only in a filter view are not: the script cannot ' +
+      'see filter views, so check the number of rows in the question before you answer OK.',
+    'A long selection is sent in parts; if the 6 minutes Google gives a run are not enough, the closing message ' +
+      'says how many rows are done, and running it again on the same selection continues.',
     '',
     'Columns written next to your data:',
     '- interview_url: the candidate\'s personal interview link.',

@@ -1,9 +1,22 @@
 /**
- * Runs a selection through the function: dry run, confirmation, real run in chunks, closing summary.
+ * Runs a selection through the function: dry run, confirmation, real run in parts, closing summary.
+ *
+ * Time rules (Apps Script ends an execution after 6 minutes, "Exceeded maximum execution time", and shows nothing;
+ * UrlFetchApp gives up on a call after about 60 s):
+ * - the 6 minutes start at the menu click, and the dialogs count;
+ * - no call starts with less than CALL_RESERVE_MS left: room for a whole call (60 s) and for writing back and
+ *   showing the closing dialog;
+ * - a wait that Google Sheets asks for (`retry_after_seconds`) is made only if the wait plus CALL_RESERVE_MS still
+ *   fits; otherwise the run stops there;
+ * - a run that stops early says how many rows are done; running it again on the same selection continues, since
+ *   the function skips the rows already done.
  */
 
-/** Stop starting new calls after this long, well before Apps Script's 6-minute limit. */
-const TIME_BUDGET_MS = 5 * 60 * 1000;
+/** Apps Script's limit on one execution. */
+const EXECUTION_LIMIT_MS = 6 * 60 * 1000;
+
+/** No call starts with less than this left of EXECUTION_LIMIT_MS: UrlFetchApp's 60 s, and 30 s to finish. */
+const CALL_RESERVE_MS = 90 * 1000;
 
 /** How long to wait for another run in this Sheet to finish before telling the user. */
 const LOCK_WAIT_MS = 2000;
@@ -18,6 +31,7 @@ const RESULT_WRITTEN_STATUSES = new Set(['ok', 'duplicate', 'invalid', 'error', 
  * Menu item "Generate interview links": interview links without email.
  */
 function generateInterviewLinks() {
+  requireEveryScope();
   runFromMenu('url');
 }
 
@@ -25,6 +39,7 @@ function generateInterviewLinks() {
  * Menu item "Send email invitations": JobMojito's email chain.
  */
 function sendEmailInvitations() {
+  requireEveryScope();
   runFromMenu('invitation');
 }
 
@@ -33,17 +48,26 @@ function sendEmailInvitations() {
  */
 function previewSelection() {
   const startedAt = Date.now();
+  requireEveryScope();
   const job = prepareJob('invitation', startedAt);
   if (!job) return;
   const plan = processRows(job, { dryRun: true, force: false });
   const ui = SpreadsheetApp.getUi();
-  if (plan.error) {
-    ui.alert(TITLE, plan.error, ui.ButtonSet.OK);
-  } else if (plan.stopped) {
-    ui.alert(TITLE, MESSAGES.checkTooLong, ui.ButtonSet.OK);
+  if (plan.error || plan.stopped) {
+    ui.alert(TITLE, planFailure(plan), ui.ButtonSet.OK);
   } else {
-    ui.alert(TITLE + ' preview', previewText(plan.rows, job.hiddenCount), ui.ButtonSet.OK);
+    ui.alert(TITLE + ' preview', previewText(plan.rows, job.hidden), ui.ButtonSet.OK);
   }
+}
+
+/**
+ * The sentence for a dry run that did not finish: its error, or why it stopped.
+ * @param {{error: string, stopReason?: string}} plan the dry run's outcome
+ * @return {string} the sentence
+ */
+function planFailure(plan) {
+  if (plan.error) return plan.error;
+  return plan.stopReason === 'quota' ? ERROR_FALLBACKS.sheets_quota_exceeded : MESSAGES.checkTooLong;
 }
 
 /**
@@ -63,13 +87,13 @@ function runFromMenu(type) {
   try {
     const plan = processRows(job, { dryRun: true, force: false });
     if (plan.error || plan.stopped) {
-      ui.alert(TITLE, plan.error || MESSAGES.checkTooLong, ui.ButtonSet.OK);
+      ui.alert(TITLE, planFailure(plan), ui.ButtonSet.OK);
       return;
     }
     const grouped = groupResults(plan.rows);
     let force = false;
     if (grouped.wouldSend === 0) {
-      const text = nothingNewText(plan.rows, job.hiddenCount);
+      const text = nothingNewText(plan.rows, job.hidden);
       if (grouped.forceable === 0) {
         ui.alert(TITLE, text, ui.ButtonSet.OK);
         return;
@@ -79,14 +103,14 @@ function runFromMenu(type) {
         return;
       }
       force = true;
-    } else if (ui.alert(TITLE, confirmationText(type, plan.rows, job.hiddenCount), ui.ButtonSet.OK_CANCEL) !== ui.Button.OK) {
+    } else if (ui.alert(TITLE, confirmationText(type, plan.rows, job.hidden), ui.ButtonSet.OK_CANCEL) !== ui.Button.OK) {
       SpreadsheetApp.getActiveSpreadsheet().toast(MESSAGES.cancelled, TITLE);
       return;
     }
     const outcome = processRows(job, {
       dryRun: false,
       force,
-      onChunk: (progress) =>
+      onPart: (progress) =>
         SpreadsheetApp.getActiveSpreadsheet().toast(
           formatNumber(progress.done) + ' of ' + formatNumber(progress.total) + ' done…',
           TITLE,
@@ -103,8 +127,9 @@ function runFromMenu(type) {
  * @param {string} type "url" or "invitation"
  * @param {number} startedAt when the menu item was chosen (ms since epoch)
  * @return {?{type: string, settings: {functionUrl: string, interviewId: string, hideMenu: boolean},
- *     spreadsheetId: string, sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: number[], hiddenCount: number,
- *     startedAt: number}} what a run needs, or null when the user was told why it cannot start
+ *     spreadsheetId: string, sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: number[],
+ *     hidden: {filter: number, user: number}, partSize: number, startedAt: number}} what a run needs, or null when
+ *     the user was told why it cannot start
  */
 function prepareJob(type, startedAt) {
   const ui = SpreadsheetApp.getUi();
@@ -119,7 +144,7 @@ function prepareJob(type, startedAt) {
   }
   const selection = readSelection();
   if (selection.rows.length === 0) {
-    ui.alert(TITLE, joinSentences([MESSAGES.nothingSelected, hiddenSentence(selection.hiddenCount)]), ui.ButtonSet.OK);
+    ui.alert(TITLE, joinSentences([MESSAGES.nothingSelected, hiddenSentence(selection.hidden)]), ui.ButtonSet.OK);
     return null;
   }
   return {
@@ -128,23 +153,29 @@ function prepareJob(type, startedAt) {
     spreadsheetId: SpreadsheetApp.getActiveSpreadsheet().getId(),
     sheet: selection.sheet,
     rows: selection.rows,
-    hiddenCount: selection.hiddenCount,
+    hidden: selection.hidden,
+    partSize: getPartSize(),
     startedAt,
   };
 }
 
 /**
- * Sends the job's rows to the function in chunks, following `remaining` ranges, until all rows are done,
- * an error answer arrives, or the time budget is used up (no new call starts after TIME_BUDGET_MS).
+ * Sends the job's rows to the function in parts of at most getPartSize() rows, following `remaining` ranges, until
+ * all rows are done, an error answer arrives, or too little of the execution's time is left (see the time rules at
+ * the top). When an answer asks for a wait (`retry_after_seconds`: a 200 with `remaining`, or the 429
+ * sheets_quota_exceeded error), the run waits that long if the wait still fits, then continues (the 429's call is
+ * sent again); otherwise it stops there, as for time. A 413 too_many_rows (a function deployed with a lower
+ * MAX_ROWS) halves the parts and sends the same rows again.
  * Each row is kept once, as its latest answer row: a `not_yet` row that a follow-up call then did is
- * counted by its final status. In a real run, rows the function could not write are written here.
+ * counted by its final status. In a real run, rows the function could not write are written here, and
+ * SpreadsheetApp.flush() applies those writes before the next call reads the Sheet.
  * @param {{type: string, settings: {functionUrl: string, interviewId: string, hideMenu: boolean},
- *     spreadsheetId: string, sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: number[], startedAt: number}} job
- *     from prepareJob
- * @param {{dryRun: boolean, force: boolean, onChunk?: (progress: {done: number, total: number}) => void}} options
- * @return {{rows: Array<{row: number, status: string}>, done: number, total: number, stopped: boolean, error: string,
- *     emailChanged: number}} the latest answer row of each row (in order of first answer), progress, and why it
- *     ended early if it did
+ *     spreadsheetId: string, sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: number[], partSize: number,
+ *     startedAt: number}} job from prepareJob (partSize may be halved by a 413)
+ * @param {{dryRun: boolean, force: boolean, onPart?: (progress: {done: number, total: number}) => void}} options
+ * @return {{rows: Array<{row: number, status: string}>, done: number, total: number, stopped: boolean,
+ *     stopReason: string, error: string, emailChanged: number}} the latest answer row of each row (in order of first
+ *     answer), progress, and why it ended early if it did
  */
 function processRows(job, options) {
   const outcome = {
@@ -152,21 +183,31 @@ function processRows(job, options) {
     done: 0,
     total: job.rows.length,
     stopped: false,
+    stopReason: '',
     error: '',
     emailChanged: 0,
   };
   const latest = new Map();
-  const queue = chunkRows(job.rows, getChunkSize());
+  const queue = splitIntoParts(job.rows, job.partSize);
+  let unflushed = false;
+  const stop = (reason) => {
+    outcome.stopped = true;
+    outcome.stopReason = reason;
+  };
   while (queue.length) {
-    if (Date.now() - job.startedAt >= TIME_BUDGET_MS) {
-      outcome.stopped = true;
+    if (timeLeftMs(job) < CALL_RESERVE_MS) {
+      stop('time');
       break;
     }
-    const chunk = queue.shift();
+    const part = queue.shift();
+    if (unflushed) {
+      SpreadsheetApp.flush();
+      unflushed = false;
+    }
     const answer = callFunction(job.settings.functionUrl, {
       spreadsheet_id: job.spreadsheetId,
       sheet_id: job.sheet.getSheetId(),
-      ranges: rowsToRanges(chunk),
+      ranges: rowsToRanges(part),
       type: job.type,
       interview_id: job.settings.interviewId,
       hide_menu: job.settings.hideMenu,
@@ -174,36 +215,87 @@ function processRows(job, options) {
       force: options.force,
     });
     if (answer.ok === false) {
+      if (answer.code === 'too_many_rows' && part.length > 1) {
+        job.partSize = Math.ceil(part.length / 2); // kept for the rest of the run, the real run included
+        queue.unshift(...splitIntoParts(part, job.partSize));
+        continue;
+      }
+      if (answer.status === 429 && answer.retryAfterSeconds !== undefined) {
+        if (!waitAsAsked(job, answer.retryAfterSeconds)) {
+          stop('quota');
+          break;
+        }
+        queue.unshift(part);
+        continue;
+      }
       outcome.error = answer.message;
       if (answer.rows) {
         keepLatest(latest, answer.rows);
-        if (!options.dryRun) outcome.emailChanged += writeRowsNotWritten(job.sheet, answer.rows, answer.columns);
+        if (!options.dryRun) outcome.emailChanged += writeRowsNotWritten(job.sheet, answer.rows, answer.columns).emailChanged;
       }
       break;
     }
     const data = answer.data;
     let remaining;
     try {
-      const inChunk = new Set(chunk);
-      remaining = rangesToRows(data.remaining).filter((row) => inChunk.has(row));
+      const inPart = new Set(part);
+      remaining = rangesToRows(data.remaining).filter((row) => inPart.has(row));
     } catch (e) {
       outcome.error = e.message;
       break;
     }
     keepLatest(latest, data.rows);
     if (!options.dryRun) {
-      outcome.emailChanged += writeRowsNotWritten(job.sheet, data.rows, data.columns);
+      const written = writeRowsNotWritten(job.sheet, data.rows, data.columns);
+      outcome.emailChanged += written.emailChanged;
+      unflushed = unflushed || written.cells > 0;
     }
-    outcome.done += chunk.length - remaining.length;
-    if (options.onChunk) options.onChunk({ done: outcome.done, total: outcome.total });
-    if (remaining.length === chunk.length) {
+    outcome.done += part.length - remaining.length;
+    if (options.onPart) options.onPart({ done: outcome.done, total: outcome.total });
+    if (!remaining.length) continue;
+    const wait = retryAfterSeconds(data.retry_after_seconds);
+    if (wait !== null) {
+      queue.unshift(remaining);
+      if (!waitAsAsked(job, wait)) {
+        stop('quota');
+        break;
+      }
+      continue;
+    }
+    if (remaining.length === part.length) {
       outcome.error = MESSAGES.noProgress;
       break;
     }
-    if (remaining.length) queue.unshift(remaining);
+    queue.unshift(remaining);
   }
+  if (unflushed) SpreadsheetApp.flush();
   outcome.rows = Array.from(latest.values());
   return outcome;
+}
+
+/**
+ * How much of the execution's 6 minutes is left.
+ * @param {{startedAt: number}} job the run (startedAt: the menu click, ms since epoch)
+ * @return {number} milliseconds
+ */
+function timeLeftMs(job) {
+  return EXECUTION_LIMIT_MS - (Date.now() - job.startedAt);
+}
+
+/**
+ * Waits as Google Sheets asked (Utilities.sleep), if the wait leaves CALL_RESERVE_MS for the next call.
+ * @param {{startedAt: number}} job the run
+ * @param {number} seconds the wait the answer asked for
+ * @return {boolean} true when it waited; false when the wait does not fit in the time left (nothing waited)
+ */
+function waitAsAsked(job, seconds) {
+  const ms = Math.ceil(seconds * 1000);
+  if (timeLeftMs(job) - ms < CALL_RESERVE_MS) return false;
+  if (ms > 0) {
+    SpreadsheetApp.getActiveSpreadsheet().toast(waitingText(seconds), TITLE);
+    Utilities.sleep(ms);
+  }
+  return true;
 }
 
 /**
@@ -225,10 +317,12 @@ function keepLatest(latest, rows) {
  * @param {GoogleAppsScript.Spreadsheet.Sheet} sheet the sheet of the run
  * @param {Array<{row: number, email: string, written: boolean}>} rows rows of one answer
  * @param {Object<string, string>} columns A1 column letters of the answer, by field name
- * @return {number} how many rows were left unwritten because their email no longer matches
+ * @return {{emailChanged: number, cells: number}} how many rows were left unwritten because their email no longer
+ *     matches, and how many cells were written
  */
 function writeRowsNotWritten(sheet, rows, columns) {
   let emailChanged = 0;
+  let written = 0;
   let lastColumn = 0;
   for (const row of rows) {
     if (row.written !== false) continue;
@@ -242,9 +336,10 @@ function writeRowsNotWritten(sheet, rows, columns) {
     }
     for (const cell of cells) {
       sheet.getRange(cell.a1).setValues([[cell.value]]);
+      written++;
     }
   }
-  return emailChanged;
+  return { emailChanged, cells: written };
 }
 
 /**

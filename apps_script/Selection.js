@@ -4,9 +4,15 @@
  * Decisions (the function side relies on them):
  * - Row 1 is never a candidate row (the function finds the header row in the top rows); the script never sends it.
  * - Rows are sent as whole-row A1 ranges "N:M" (a single row is "N:N"), consecutive rows merged.
- * - Rows hidden by a filter are left out of the request; the ranges are split around them.
+ * - Rows hidden by a filter, and rows hidden by hand, are left out of the request; the ranges are split around them.
+ *   (Rows hidden only in a filter view cannot be seen: a filter view belongs to the person looking, and Apps Script
+ *   sees the sheet without it. The confirmation names the exact number of rows to be sent instead.)
  * - A selection reaching past the last row with data (e.g. a whole column) stops at that row.
+ * - Parts: at most `maxRows` rows and MAX_RANGES ranges per call (the contract's limit on `ranges`).
  */
+
+/** Most ranges one request may carry (the contract's `ranges`: 1 to 1,000 strings). */
+const MAX_RANGES = 1000;
 
 /** Sheet row number of the first header row: never a candidate row. */
 const HEADER_ROW = 1;
@@ -15,11 +21,11 @@ const HEADER_ROW = 1;
  * Lists the rows to send from the selected row spans, without touching the Sheet.
  * @param {Array<{first: number, last: number}>} spans selected row spans (sheet row numbers, inclusive)
  * @param {number} lastDataRow the last row of the sheet that has data
- * @param {(row: number) => boolean} isHidden tells whether a row is hidden by a filter
- * @return {{rows: number[], hiddenCount: number}} rows to send, each once in sheet order, and how many
- *     selected rows were left out because a filter hides them
+ * @param {(row: number) => string} hiddenBy why a row is hidden: "filter", "user" (by hand), or "" when it shows
+ * @return {{rows: number[], hidden: {filter: number, user: number}}} rows to send, each once in sheet order, and
+ *     how many selected rows were left out because a filter hides them or they were hidden by hand
  */
-function selectRows(spans, lastDataRow, isHidden) {
+function selectRows(spans, lastDataRow, hiddenBy) {
   const seen = new Set();
   for (const span of spans) {
     const first = Math.max(span.first, HEADER_ROW + 1);
@@ -29,15 +35,16 @@ function selectRows(spans, lastDataRow, isHidden) {
     }
   }
   const rows = [];
-  let hiddenCount = 0;
+  const hidden = { filter: 0, user: 0 };
   for (const row of Array.from(seen).sort((a, b) => a - b)) {
-    if (isHidden(row)) {
-      hiddenCount++;
+    const why = hiddenBy(row);
+    if (why === 'filter' || why === 'user') {
+      hidden[why]++;
     } else {
       rows.push(row);
     }
   }
-  return { rows, hiddenCount };
+  return { rows, hidden };
 }
 
 /**
@@ -67,17 +74,30 @@ function rowsToRanges(rows) {
 }
 
 /**
- * Splits rows into consecutive chunks of at most `size` rows.
- * @param {number[]} rows sheet row numbers
- * @param {number} size most rows per chunk (at least 1)
- * @return {number[][]} the chunks, in order
+ * Splits rows into consecutive parts of at most `maxRows` rows that each make at most `maxRanges` ranges
+ * (rows around hidden ones make many short ranges).
+ * @param {number[]} rows sheet row numbers in ascending order
+ * @param {number} maxRows most rows per part (at least 1)
+ * @param {number=} maxRanges most "N:M" ranges per part (MAX_RANGES unless given)
+ * @return {number[][]} the parts, in order
  */
-function chunkRows(rows, size) {
-  const chunks = [];
-  for (let i = 0; i < rows.length; i += size) {
-    chunks.push(rows.slice(i, i + size));
+function splitIntoParts(rows, maxRows, maxRanges) {
+  const rangeLimit = maxRanges || MAX_RANGES;
+  const parts = [];
+  let part = [];
+  let ranges = 0;
+  for (const row of rows) {
+    const startsRange = part.length === 0 || row !== part[part.length - 1] + 1;
+    if (part.length && (part.length >= maxRows || (startsRange && ranges >= rangeLimit))) {
+      parts.push(part);
+      part = [];
+      ranges = 0;
+    }
+    if (part.length === 0 || row !== part[part.length - 1] + 1) ranges++;
+    part.push(row);
   }
-  return chunks;
+  if (part.length) parts.push(part);
+  return parts;
 }
 
 /**
@@ -106,8 +126,8 @@ function rangesToRows(ranges) {
 
 /**
  * Reads the active sheet's selection.
- * @return {{sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: number[], hiddenCount: number}}
- *     the sheet, the rows to send and how many selected rows a filter hides
+ * @return {{sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: number[], hidden: {filter: number, user: number}}}
+ *     the sheet, the rows to send and how many selected rows a filter hides or were hidden by hand
  */
 function readSelection() {
   const sheet = SpreadsheetApp.getActiveSheet();
@@ -116,6 +136,9 @@ function readSelection() {
     ? rangeList.getRanges().map((range) => ({ first: range.getRow(), last: range.getLastRow() }))
     : [];
   const filtered = sheet.getFilter() !== null;
-  const picked = selectRows(spans, sheet.getLastRow(), (row) => filtered && sheet.isRowHiddenByFilter(row));
-  return { sheet, rows: picked.rows, hiddenCount: picked.hiddenCount };
+  const picked = selectRows(spans, sheet.getLastRow(), (row) => {
+    if (filtered && sheet.isRowHiddenByFilter(row)) return 'filter';
+    return sheet.isRowHiddenByUser(row) ? 'user' : '';
+  });
+  return { sheet, rows: picked.rows, hidden: picked.hidden };
 }

@@ -3,7 +3,8 @@
  * No secret is stored: the function authenticates the user with their Google identity token.
  */
 
-/** Document property names. CHUNK_SIZE is optional and not shown in the sidebar (tuning and tests). */
+/** Document property names. CHUNK_SIZE is optional and not shown in the sidebar (tuning and tests): it lowers the
+ * rows sent per call. */
 const SETTING_KEYS = {
   functionUrl: 'FUNCTION_URL',
   interviewId: 'INTERVIEW_ID',
@@ -11,17 +12,23 @@ const SETTING_KEYS = {
   chunkSize: 'CHUNK_SIZE',
 };
 
-/** Most rows sent in one call to the function, so that each call answers well within 60 seconds. */
-const MAX_CHUNK_SIZE = 500;
+/**
+ * Most rows sent in one call: the function's MAX_ROWS (5,000 by default). The function answers each call within its
+ * own deadline (under UrlFetchApp's 60 s) and lists the rows it had no time for in `remaining`, so a call never needs
+ * to be smaller for time's sake. A function deployed with a lower MAX_ROWS answers 413 too_many_rows, and the run
+ * halves its parts (see processRows).
+ */
+const MAX_PART_ROWS = 5000;
 
 /**
- * Checks settings typed in the sidebar, without side effects.
+ * Checks settings typed in the sidebar, without side effects. An empty function URL means the deployed one
+ * (DEPLOYED_FUNCTION_URL), when there is one.
  * @param {{functionUrl?: *, interviewId?: *, hideMenu?: *}} input values from the sidebar form
  * @return {{ok: boolean, errors: string[], settings: {functionUrl: string, interviewId: string, hideMenu: boolean}}}
  *     the cleaned settings, and one plain sentence per problem (none when ok)
  */
 function validateSettings(input) {
-  const functionUrl = String((input && input.functionUrl) || '').trim();
+  const functionUrl = String((input && input.functionUrl) || '').trim() || DEPLOYED_FUNCTION_URL;
   const interviewId = String((input && input.interviewId) || '').trim();
   const hideMenu = Boolean(input && input.hideMenu);
   const errors = [];
@@ -46,20 +53,22 @@ function isAllowedFunctionUrl(url) {
 }
 
 /**
- * Reads the saved settings (called by the sidebar through google.script.run).
+ * Reads the saved settings (called by the sidebar through google.script.run). The function URL defaults to the one
+ * `make deploy` wrote into Deployment.js, so a Sheet works without typing it; a URL saved in the settings wins.
  * @return {{functionUrl: string, interviewId: string, hideMenu: boolean}} the saved settings, empty strings when unset
  */
 function getSettings() {
   const props = PropertiesService.getDocumentProperties();
   return {
-    functionUrl: props.getProperty(SETTING_KEYS.functionUrl) || '',
+    functionUrl: props.getProperty(SETTING_KEYS.functionUrl) || DEPLOYED_FUNCTION_URL || '',
     interviewId: props.getProperty(SETTING_KEYS.interviewId) || '',
     hideMenu: props.getProperty(SETTING_KEYS.hideMenu) === 'true',
   };
 }
 
 /**
- * Validates and saves the settings (called by the sidebar through google.script.run).
+ * Validates and saves the settings (called by the sidebar through google.script.run). The deployed function URL is
+ * not saved, only a different one: a Sheet that uses the deployed URL follows the next `make deploy`.
  * @param {{functionUrl: string, interviewId: string, hideMenu: boolean}} input values from the sidebar form
  * @return {{functionUrl: string, interviewId: string, hideMenu: boolean}} the settings as saved
  * @throws {Error} with the problems as plain sentences when a value is invalid; nothing is saved then
@@ -69,29 +78,35 @@ function saveSettings(input) {
   if (!checked.ok) {
     throw new Error(checked.errors.join(' '));
   }
-  PropertiesService.getDocumentProperties().setProperties({
-    [SETTING_KEYS.functionUrl]: checked.settings.functionUrl,
+  const props = PropertiesService.getDocumentProperties();
+  props.setProperties({
     [SETTING_KEYS.interviewId]: checked.settings.interviewId,
     [SETTING_KEYS.hideMenu]: String(checked.settings.hideMenu),
   });
+  if (checked.settings.functionUrl === DEPLOYED_FUNCTION_URL) {
+    props.deleteProperty(SETTING_KEYS.functionUrl);
+  } else {
+    props.setProperty(SETTING_KEYS.functionUrl, checked.settings.functionUrl);
+  }
   return checked.settings;
 }
 
 /**
- * Reads the number of rows per call: the CHUNK_SIZE document property when it is a whole number
- * from 1 to MAX_CHUNK_SIZE, otherwise MAX_CHUNK_SIZE.
+ * Reads the most rows per call: the CHUNK_SIZE document property when it is a whole number
+ * from 1 to MAX_PART_ROWS, otherwise MAX_PART_ROWS.
  * @return {number} rows per call
  */
-function getChunkSize() {
+function getPartSize() {
   const raw = PropertiesService.getDocumentProperties().getProperty(SETTING_KEYS.chunkSize);
   const size = Number(raw);
-  return Number.isInteger(size) && size >= 1 && size <= MAX_CHUNK_SIZE ? size : MAX_CHUNK_SIZE;
+  return Number.isInteger(size) && size >= 1 && size <= MAX_PART_ROWS ? size : MAX_PART_ROWS;
 }
 
 /**
- * Opens the settings sidebar.
+ * Menu item "Settings…": opens the settings sidebar.
  */
 function showSettings() {
+  requireEveryScope();
   const html = HtmlService.createHtmlOutputFromFile('Settings').setTitle('JobMojito settings');
   SpreadsheetApp.getUi().showSidebar(html);
 }

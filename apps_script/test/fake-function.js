@@ -210,10 +210,13 @@ function answerRow(sheet, row, status, body, options) {
  * A function answering any selection of `sheet` with recorded row shapes.
  * @param {FakeSheet} sheet the sheet: column A name, column B email
  * @param {{status?: (row: number, body: Object) => string, result?: (row: number, body: Object) => (string|undefined),
- *     written?: boolean | ((row: number) => boolean), budget?: number, columns?: Object}} options
+ *     written?: boolean | ((row: number) => boolean), budget?: number, columns?: Object, retryAfter?: number,
+ *     takesMs?: (body: Object, rows: Object[]) => number}} options
  *     status per row (default would_send in a dry run, else ok); result: a text of the test's own instead of the
  *     recorded one (for JobMojito's free-form `error` texts); written: whether the function wrote the row itself;
- *     budget: rows a real call does, the rest are not_yet and listed in `remaining`
+ *     budget: rows a real call does, the rest are not_yet and listed in `remaining`; retryAfter: the
+ *     `retry_after_seconds` of an answer with `remaining` (the contract's field when Google's Sheets quota ran out);
+ *     takesMs: how long the call takes, on the harness's virtual clock
  * @return {((url: string, params: Object, body: Object) => {status: number, body: Object}) & {answers: Object[]}}
  *     a fetch handler; `answers` keeps every answer body it gave
  */
@@ -231,11 +234,13 @@ function fakeFunction(sheet, options = {}) {
       });
       const remaining = rangesOf(all.slice(done));
       answer = { summary: summarize(rows), rows, columns, remaining, dry_run: body.dry_run };
+      if (remaining.length && options.retryAfter !== undefined) answer.retry_after_seconds = options.retryAfter;
     } catch (e) {
       return fakeProblem(e.message);
     }
     answers.push(answer);
-    return { status: 200, body: copy(answer) };
+    const takesMs = options.takesMs ? options.takesMs(body, answer.rows) : 0;
+    return { status: 200, body: copy(answer), takesMs };
   };
   handler.answers = answers;
   return handler;

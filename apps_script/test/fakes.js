@@ -8,6 +8,21 @@
  * end-to-end test (see sheets-http.js). Writes follow what Sheets does with setValues: a leading
  * apostrophe stores the rest as text; a string starting with "=" would become a formula, which the
  * script must never write, so the fake throws.
+ *
+ * The harness enforces what Apps Script enforces (see /work/shared/google-limits.md):
+ * - Each call of a script function from a test is one execution (a menu click, a google.script.run call,
+ *   a trigger). It ends after `limits.executionMs` (6 minutes): the next service call, or a fetch or sleep that
+ *   would run past it, ends the execution; nothing after it runs (every later service call throws again, so
+ *   no dialog appears), and `executions` records "Exceeded maximum execution time".
+ * - UrlFetchApp.fetch gives up after `limits.urlFetchMs` (about 60 s): a call that takes longer throws the
+ *   timeout exception, whatever the server did meanwhile.
+ * - Time is a clock: `virtualClock()` (the default; a fetch handler says how long its call takes with
+ *   `takesMs`, a dialog answer with `thinkMs`, Utilities.sleep moves it) or `realClock()` (the end-to-end test:
+ *   real waiting, real timeouts). Limits can be scaled down for a test.
+ * - Authorization: the execution's mode comes from the event (`e.authMode`, FULL when absent). In NONE, only
+ *   menus may be built (PropertiesService, the document, UrlFetchApp, tokens throw, as in Apps Script); in
+ *   LIMITED, UrlFetchApp and the tokens throw. ScriptApp.requireAllScopes(FULL) ends the execution with an
+ *   authorization prompt when the user granted only some of the manifest's scopes (`grantedScopes`).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -16,7 +31,65 @@ const vm = require('node:vm');
 const SCRIPT_DIR = path.join(__dirname, '..');
 /** The script's files, as clasp pushes them (every .js file at the top of apps_script/). */
 const SCRIPT_FILES = fs.readdirSync(SCRIPT_DIR).filter((f) => f.endsWith('.js')).sort();
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(SCRIPT_DIR, 'appsscript.json'), 'utf8'));
+/** The scopes the manifest asks for: a user who granted fewer has given partial consent. */
+const MANIFEST_SCOPES = Object.freeze(MANIFEST.oauthScopes.slice());
 const MAX_COLUMNS = 26;
+
+/** Apps Script's limits: 6 minutes per execution, about 60 s per UrlFetchApp call. */
+const REAL_LIMITS = Object.freeze({ executionMs: 6 * 60 * 1000, urlFetchMs: 60 * 1000 });
+/** What Apps Script says when it ends an execution at its time limit. */
+const EXCEEDED = 'Exceeded maximum execution time';
+const AuthMode = Object.freeze({ NONE: 'NONE', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION', LIMITED: 'LIMITED', FULL: 'FULL' });
+
+/**
+ * Thrown by the harness when Apps Script would end the execution (time limit, authorization prompt). The
+ * script may catch it (a try around UrlFetchApp.fetch does), but every later service call throws it again,
+ * so nothing the script does after it reaches the user; the runner records it and swallows it.
+ */
+class ExecutionEnded extends Error {
+  constructor(reason) {
+    super(reason);
+    this.name = 'ExecutionEnded';
+    this.reason = reason;
+  }
+}
+
+/**
+ * A clock that moves only when told: by a fetch's `takesMs`, a dialog's `thinkMs`, Utilities.sleep, or `advance`.
+ * @param {number=} start ms since epoch
+ */
+function virtualClock(start = Date.UTC(2026, 0, 5, 9, 0, 0)) {
+  let now = start;
+  return {
+    virtual: true,
+    now: () => now,
+    advance(ms) {
+      now += Math.max(0, ms);
+    },
+    sleep(ms) {
+      now += Math.max(0, ms);
+    },
+  };
+}
+
+/**
+ * Real time, for the end-to-end test: sleep really waits. `advance` adds time without waiting (a recruiter who
+ * reads a dialog for minutes), so a test can bring an execution near its limit without taking minutes.
+ */
+function realClock() {
+  let skipped = 0;
+  return {
+    virtual: false,
+    now: () => Date.now() + skipped,
+    advance(ms) {
+      skipped += Math.max(0, ms);
+    },
+    sleep(ms) {
+      if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    },
+  };
+}
 
 /** "A" -> 1, "AB" -> 28. */
 function letterToColumn(letters) {
@@ -122,6 +195,7 @@ class FakeRange {
       }),
     );
     this.sheet.writes.push({ a1: this.getA1Notation(), values });
+    if (this.sheet.events) this.sheet.events.push('write ' + this.getA1Notation());
     this.sheet.backend.write(this.row, this.col, stored);
     return this;
   }
@@ -152,7 +226,10 @@ class FakeSheet {
     this.writes = [];
     this.numberFormats = [];
     this.hiddenByFilter = new Set();
+    this.hiddenByUser = new Set();
     this.selection = null;
+    /** Set by loadScript: the harness's log of fetches, writes and flushes, in order. */
+    this.events = null;
   }
   getName() { return this.name; }
   getSheetId() { return this.sheetId; }
@@ -193,6 +270,9 @@ class FakeSheet {
   isRowHiddenByFilter(rowPosition) {
     return this.hiddenByFilter.has(rowPosition);
   }
+  isRowHiddenByUser(rowPosition) {
+    return this.hiddenByUser.has(rowPosition);
+  }
   /** Test helper: selects A1 ranges, as a user would with Ctrl-click. */
   select(a1Ranges) {
     this.selection = a1Ranges.map((a1) => this.getRange(a1));
@@ -201,6 +281,11 @@ class FakeSheet {
   /** Test helper: hides rows behind a filter. */
   hideByFilter(rows) {
     rows.forEach((r) => this.hiddenByFilter.add(r));
+    return this;
+  }
+  /** Test helper: hides rows by hand (right-click > Hide row). */
+  hideByUser(rows) {
+    rows.forEach((r) => this.hiddenByUser.add(r));
     return this;
   }
   /** Test helper: the displayed values of a whole row. */
@@ -230,9 +315,11 @@ const Button = Object.freeze({ CLOSE: 'CLOSE', OK: 'OK', CANCEL: 'CANCEL', YES: 
 const ButtonSet = Object.freeze({ OK: 'OK', OK_CANCEL: 'OK_CANCEL', YES_NO: 'YES_NO', YES_NO_CANCEL: 'YES_NO_CANCEL' });
 
 class FakeMenu {
+  /** @param {?string} caption the top-level menu's caption; null for the add-on menu (under Extensions) */
   constructor(ui, caption) {
     this.ui = ui;
     this.caption = caption;
+    this.addon = caption === null;
     this.items = [];
   }
   addItem(caption, functionName) {
@@ -253,8 +340,10 @@ class FakeMenu {
 }
 
 /**
- * The Ui: alerts are recorded; the answers to dialogs with buttons come from `answers` (queue),
- * else OK for OK_CANCEL and YES for YES_NO.
+ * The Ui: alerts are recorded; the answers to dialogs with buttons come from `answers` (queue; a button, or
+ * {button, thinkMs} for a recruiter who reads the dialog that long, or {button, leftMs} for one who answers when
+ * only that much of the execution's time is left: the execution's time runs meanwhile), else OK for OK_CANCEL and
+ * YES for YES_NO.
  */
 class FakeUi {
   constructor() {
@@ -264,9 +353,16 @@ class FakeUi {
     this.alerts = [];
     this.sidebars = [];
     this.answers = [];
+    /** Set by loadScript: the time a recruiter spends reading a dialog passes on it. */
+    this.clock = null;
+    /** Set by loadScript: how much of the execution's time is left (ms). */
+    this.timeLeft = null;
   }
   createMenu(caption) {
     return new FakeMenu(this, caption);
+  }
+  createAddonMenu() {
+    return new FakeMenu(this, null);
   }
   alert(a, b, c) {
     let title = '';
@@ -275,8 +371,16 @@ class FakeUi {
     if (c !== undefined) [title, prompt, buttons] = [a, b, c];
     else if (b !== undefined) buttons = b;
     this.alerts.push({ title, prompt, buttons });
-    if (this.answers.length) return this.answers.shift();
-    return { OK: Button.OK, OK_CANCEL: Button.OK, YES_NO: Button.YES, YES_NO_CANCEL: Button.YES }[buttons];
+    const fallback = { OK: Button.OK, OK_CANCEL: Button.OK, YES_NO: Button.YES, YES_NO_CANCEL: Button.YES }[buttons];
+    const answer = this.answers.length ? this.answers.shift() : fallback;
+    if (answer && typeof answer === 'object') {
+      if (this.clock) {
+        const think = answer.leftMs !== undefined && this.timeLeft ? this.timeLeft() - answer.leftMs : answer.thinkMs || 0;
+        this.clock.advance(think);
+      }
+      return answer.button || fallback;
+    }
+    return answer;
   }
   showSidebar(userInterface) {
     this.sidebars.push(userInterface);
@@ -337,12 +441,21 @@ class FakeLock {
   }
 }
 
+/**
+ * An HTTP answer as bytes: getContentText(charset) decodes them with that charset; without one it decodes with
+ * the Content-Type's charset, else as ISO-8859-1, so a script that forgets to ask for UTF-8 shows "Ã©" for "é".
+ */
 class FakeHttpResponse {
   constructor(status, text, headers = {}) {
-    Object.assign(this, { status, text, headers });
+    Object.assign(this, { status, headers, bytes: Buffer.from(text, 'utf8') });
   }
   getResponseCode() { return this.status; }
-  getContentText() { return this.text; }
+  getContentText(charset) {
+    const type = Object.entries(this.headers).find(([k]) => k.toLowerCase() === 'content-type');
+    const declared = type && /charset=([^;\s]+)/i.exec(type[1]);
+    const name = String(charset || (declared && declared[1]) || 'ISO-8859-1').toLowerCase();
+    return this.bytes.toString(name === 'utf-8' || name === 'utf8' ? 'utf8' : 'latin1');
+  }
   getHeaders() { return { ...this.headers }; }
   getAllHeaders() { return { ...this.headers }; }
 }
@@ -352,7 +465,8 @@ function toSignedBytes(buffer) {
   return Array.from(buffer, (b) => (b > 127 ? b - 256 : b));
 }
 
-const Utilities = {
+/** Utilities: the pure parts, shared; `sleep` is per execution (see loadScript). */
+const UTILITIES = {
   base64DecodeWebSafe(encoded) {
     if (!/^[A-Za-z0-9_-]*={0,2}$/.test(encoded) || encoded.replace(/=+$/, '').length % 4 === 1) {
       throw new Error('Could not decode string.');
@@ -366,15 +480,48 @@ const Utilities = {
     const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.map((b) => b & 255));
     return { getDataAsString: () => bytes.toString('utf8'), getBytes: () => toSignedBytes(bytes) };
   },
-  sleep() {},
 };
+
+/** Classes whose methods are Apps Script service calls: each call is checked against the execution's state. */
+const SERVICE_CLASSES = new Map([
+  [FakeSpreadsheet, 'Spreadsheet'],
+  [FakeSheet, 'Sheet'],
+  [FakeRange, 'Range'],
+  [FakeRangeList, 'RangeList'],
+  [FakeUi, 'Ui'],
+  [FakeMenu, 'Menu'],
+  [FakeProperties, 'Properties'],
+  [FakeLock, 'Lock'],
+  [FakeHttpResponse, 'HTTPResponse'],
+  [FakeHtmlOutput, 'HtmlOutput'],
+]);
+
+/** Calls allowed in AuthMode.NONE (an add-on's onOpen before it is used in the document): menus only. */
+const ALLOWED_IN_NONE = /^(SpreadsheetApp\.getUi|Ui\.create(Addon)?Menu|Menu\.|Logger\.|Utilities\.)/;
+/** Calls refused in AuthMode.LIMITED (a simple trigger): the network and the user's tokens. */
+const REFUSED_IN_LIMITED = /^(UrlFetchApp\.|ScriptApp\.get(Identity|OAuth)Token|ScriptApp\.requireAllScopes)/;
+/** The scope each service needs; a call without it throws, as when the user declined that scope. */
+const SCOPE_OF = [
+  [/^UrlFetchApp\./, 'https://www.googleapis.com/auth/script.external_request'],
+  [/^(Spreadsheet|Sheet|Range|RangeList)\.|^SpreadsheetApp\.(getActive|flush)/, 'https://www.googleapis.com/auth/spreadsheets'],
+  [/^Ui\.(alert|showSidebar|showModalDialog)/, 'https://www.googleapis.com/auth/script.container.ui'],
+];
 
 /**
  * Builds the fakes and loads the script into a fresh vm context.
  * @param {{spreadsheet?: FakeSpreadsheet, properties?: Object, fetch?: Function, identityToken?: string,
- *     oauthToken?: string, clock?: {now: () => number}}} options
- *     fetch(url, params) returns {status, body} (body: object -> JSON, string as is) or throws like UrlFetchApp
- * @return {Object} the context (script functions are its globals) and the fakes, for assertions
+ *     oauthToken?: string, clock?: Object, limits?: {executionMs?: number, urlFetchMs?: number},
+ *     grantedScopes?: string[], urlFetchAllowlist?: string[], files?: Object<string, string>}} options
+ *     fetch(url, params, body, {timeoutMs}) returns {status, body, headers?, takesMs?} (body: object -> JSON, string
+ *     as is; takesMs: how long the call takes on a virtual clock) or throws like UrlFetchApp;
+ *     clock: virtualClock() (default) or realClock(); limits: Apps Script's by default, smaller to scale a test down;
+ *     grantedScopes: what the user consented to (default: every scope of the manifest);
+ *     urlFetchAllowlist: prefixes UrlFetchApp may call (default: any, the tests' URLs are not the manifest's);
+ *     files: script files to replace, by name (e.g. a Deployment.js as `make deploy` writes it), or to add (a test's
+ *     own functions, loaded after the script's)
+ * @return {Object} `context` (the script's functions; each call from a test is one execution), the fakes for
+ *     assertions, `executions` (each with its function, auth mode and how it ended) and `events` (fetches, writes,
+ *     flushes and sleeps in order)
  */
 function loadScript(options = {}) {
   const spreadsheet = options.spreadsheet || new FakeSpreadsheet();
@@ -383,8 +530,113 @@ function loadScript(options = {}) {
   const lock = new FakeLock();
   const fetches = [];
   const logs = [];
-  const clock = options.clock || { now: () => Date.now() };
-  const handler = options.fetch || (() => { throw new Error('Address unavailable: no fake fetch handler'); });
+  const events = [];
+  const sleeps = [];
+  const executions = [];
+  const authorizationPrompts = [];
+  const clock = options.clock || virtualClock();
+  const limits = { ...REAL_LIMITS, ...options.limits };
+  const granted = new Set(options.grantedScopes || MANIFEST_SCOPES);
+  const handler = options.fetch || (() => { throw new Error('Exception: Address unavailable: no fake fetch handler'); });
+  ui.clock = clock;
+  ui.timeLeft = () => timeLeft();
+  for (const sheet of spreadsheet.getSheets()) sheet.events = events;
+
+  /** The execution under way (the outermost call from the test). */
+  let execution = null;
+
+  /** Ends the execution now, as Apps Script does. */
+  function end(reason) {
+    if (execution && !execution.ended) {
+      execution.ended = reason;
+      if (clock.virtual && reason === EXCEEDED) {
+        clock.advance(execution.startedAt + limits.executionMs - clock.now());
+      }
+    }
+    throw new ExecutionEnded(reason);
+  }
+
+  /** How long the execution may still run (ms). */
+  function timeLeft() {
+    return execution ? execution.startedAt + limits.executionMs - clock.now() : Infinity;
+  }
+
+  /** Checks one service call against the execution: ended, out of time, authorization mode, granted scopes. */
+  function check(name) {
+    if (!execution) return;
+    if (execution.ended) throw new ExecutionEnded(execution.ended);
+    if (timeLeft() <= 0) end(EXCEEDED);
+    const mode = execution.authMode;
+    if ((mode === AuthMode.NONE && !ALLOWED_IN_NONE.test(name)) || (mode === AuthMode.LIMITED && REFUSED_IN_LIMITED.test(name))) {
+      throw new Error('Exception: You do not have permission to call ' + name + ' in AuthMode.' + mode + '.');
+    }
+    for (const [pattern, scope] of SCOPE_OF) {
+      if (pattern.test(name) && !granted.has(scope)) {
+        throw new Error('Exception: You do not have permission to call ' + name + '. Required permissions: ' + scope);
+      }
+    }
+  }
+
+  const proxies = new WeakMap();
+  /** Wraps a fake service object so that each method call is checked first; objects it returns are wrapped too. */
+  function service(target, label) {
+    if (!target || typeof target !== 'object') return target;
+    if (proxies.has(target)) return proxies.get(target);
+    const proxy = new Proxy(target, {
+      get(obj, prop) {
+        const value = obj[prop];
+        if (typeof value !== 'function' || typeof prop !== 'string') return value;
+        return (...args) => {
+          check(label + '.' + prop);
+          return wrap(value.apply(obj, args));
+        };
+      },
+    });
+    proxies.set(target, proxy);
+    return proxy;
+  }
+  function wrap(value) {
+    if (Array.isArray(value)) return value.some((v) => v && typeof v === 'object' && SERVICE_CLASSES.has(v.constructor)) ? value.map(wrap) : value;
+    if (value && typeof value === 'object' && SERVICE_CLASSES.has(value.constructor)) {
+      return service(value, SERVICE_CLASSES.get(value.constructor));
+    }
+    return value;
+  }
+
+  function fetch(url, params) {
+    if (typeof url !== 'string' || !params || typeof params.payload !== 'string') {
+      throw new Error('fake: fetch(url, params) needs a string url and a string payload');
+    }
+    if (options.urlFetchAllowlist && !options.urlFetchAllowlist.some((prefix) => url.startsWith(prefix))) {
+      throw new Error('Exception: Request to ' + url + ' failed because the URL has not been whitelisted in the script manifest.');
+    }
+    const call = { url, params, body: JSON.parse(params.payload) };
+    fetches.push(call);
+    events.push('fetch');
+    const startedAt = clock.now();
+    const cap = Math.min(limits.urlFetchMs, timeLeft());
+    const cut = () => {
+      if (clock.now() - startedAt < cap) clock.advance(startedAt + cap - clock.now());
+      if (timeLeft() <= 0) end(EXCEEDED);
+      throw new Error('Exception: Timeout: ' + url);
+    };
+    let answer;
+    try {
+      answer = handler(url, params, call.body, { timeoutMs: cap });
+    } catch (e) {
+      if (timeLeft() <= 0) end(EXCEEDED);
+      throw e;
+    }
+    const took = clock.now() - startedAt + (answer.takesMs || 0);
+    if (took > cap) cut();
+    clock.advance(answer.takesMs || 0);
+    const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    if (!params.muteHttpExceptions && answer.status >= 400) {
+      throw new Error('Request failed for ' + url + ' returned code ' + answer.status);
+    }
+    return new FakeHttpResponse(answer.status, text, answer.headers);
+  }
+
   const RealDate = Date;
   class FakeDate extends RealDate {
     constructor(...args) {
@@ -396,14 +648,30 @@ function loadScript(options = {}) {
     }
   }
 
-  const context = {
-    console,
-    Date: FakeDate,
+  const scriptApp = {
+    AuthMode,
+    getIdentityToken: () => (options.identityToken === undefined ? 'id-token' : options.identityToken),
+    getOAuthToken: () => options.oauthToken || 'oauth-token',
+    requireAllScopes(authMode) {
+      if (authMode !== AuthMode.FULL) throw new Error('fake: the script asks for FULL authorization only');
+      const missing = MANIFEST_SCOPES.filter((scope) => !granted.has(scope));
+      if (missing.length) {
+        // "If any consents are missing, this method ends the current execution and renders an authorization prompt."
+        authorizationPrompts.push(missing);
+        end('Authorization required');
+      }
+    },
+  };
+
+  const services = {
     SpreadsheetApp: {
       getActiveSpreadsheet: () => spreadsheet,
       getActiveSheet: () => spreadsheet.getActiveSheet(),
       getActiveRangeList: () => spreadsheet.getActiveRangeList(),
       getUi: () => ui,
+      flush: () => {
+        events.push('flush');
+      },
     },
     PropertiesService: {
       getDocumentProperties: () => documentProperties,
@@ -415,37 +683,109 @@ function loadScript(options = {}) {
       getScriptLock: () => { throw new Error('fake: the script uses the document lock only'); },
       getUserLock: () => { throw new Error('fake: the script uses the document lock only'); },
     },
-    UrlFetchApp: {
-      fetch(url, params) {
-        if (typeof url !== 'string' || !params || typeof params.payload !== 'string') {
-          throw new Error('fake: fetch(url, params) needs a string url and a string payload');
-        }
-        const call = { url, params, body: JSON.parse(params.payload) };
-        fetches.push(call);
-        const answer = handler(url, params, call.body);
-        const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-        if (!params.muteHttpExceptions && answer.status >= 400) {
-          throw new Error('Request failed for ' + url + ' returned code ' + answer.status);
-        }
-        return new FakeHttpResponse(answer.status, text, answer.headers);
-      },
-    },
-    ScriptApp: {
-      getIdentityToken: () => (options.identityToken === undefined ? 'id-token' : options.identityToken),
-      getOAuthToken: () => options.oauthToken || 'oauth-token',
-    },
+    UrlFetchApp: { fetch },
+    ScriptApp: scriptApp,
     HtmlService: {
       createHtmlOutputFromFile: (filename) =>
         new FakeHtmlOutput(fs.readFileSync(path.join(SCRIPT_DIR, filename + '.html'), 'utf8')),
     },
-    Utilities,
+    Utilities: {
+      ...UTILITIES,
+      sleep(milliseconds) {
+        sleeps.push(milliseconds);
+        events.push('sleep ' + milliseconds);
+        if (milliseconds >= timeLeft()) {
+          clock.sleep(Math.max(0, timeLeft()));
+          end(EXCEEDED);
+        }
+        clock.sleep(milliseconds);
+      },
+    },
     Logger: { log: (...args) => { logs.push(args.join(' ')); } },
   };
-  vm.createContext(context);
-  for (const file of SCRIPT_FILES) {
-    vm.runInContext(fs.readFileSync(path.join(SCRIPT_DIR, file), 'utf8'), context, { filename: file });
+
+  const context = { console, Date: FakeDate };
+  for (const [name, object] of Object.entries(services)) {
+    context[name] = new Proxy(object, {
+      get(obj, prop) {
+        const value = obj[prop];
+        if (typeof value !== 'function' || typeof prop !== 'string') return value;
+        return (...args) => {
+          check(name + '.' + prop);
+          return wrap(value.apply(obj, args));
+        };
+      },
+    });
   }
-  return { context, spreadsheet, ui, documentProperties, lock, fetches, logs, clock };
+  vm.createContext(context);
+  const extra = Object.keys(options.files || {}).filter((file) => !SCRIPT_FILES.includes(file));
+  for (const file of SCRIPT_FILES.concat(extra)) {
+    const source = options.files && file in options.files ? options.files[file] : fs.readFileSync(path.join(SCRIPT_DIR, file), 'utf8');
+    vm.runInContext(source, context, { filename: file });
+  }
+
+  /** Runs one script function as an execution: its own clock start, auth mode, and Apps Script's ending. */
+  function run(name, fn, args) {
+    if (execution) return fn(...args); // a nested call (the script calling its own function) is the same execution
+    const event = args[0];
+    execution = {
+      function: name,
+      authMode: (event && typeof event === 'object' && event.authMode) || AuthMode.FULL,
+      startedAt: clock.now(),
+      ended: '',
+    };
+    executions.push(execution);
+    try {
+      return fn(...args);
+    } catch (e) {
+      if (e instanceof ExecutionEnded || execution.ended) {
+        // Apps Script ends the execution: the error is in the execution log, the user sees no dialog of the
+        // script's, and the locks the execution held are released.
+        execution.error = execution.ended || e.message;
+        lock.held = false;
+        return undefined;
+      }
+      throw e;
+    } finally {
+      execution.endedAt = clock.now();
+      execution = null;
+    }
+  }
+
+  const scriptContext = new Proxy(context, {
+    get(obj, prop) {
+      const value = obj[prop];
+      if (typeof value !== 'function' || typeof prop !== 'string' || prop in services || prop === 'Date') return value;
+      return (...args) => run(prop, value, args);
+    },
+  });
+  return {
+    context: scriptContext,
+    spreadsheet,
+    ui,
+    documentProperties,
+    lock,
+    fetches,
+    logs,
+    events,
+    sleeps,
+    executions,
+    authorizationPrompts,
+    clock,
+    limits,
+  };
 }
 
-module.exports = { Button, FakeSheet, FakeSpreadsheet, columnToLetter, loadScript };
+module.exports = {
+  AuthMode,
+  Button,
+  EXCEEDED,
+  FakeSheet,
+  FakeSpreadsheet,
+  MANIFEST_SCOPES,
+  REAL_LIMITS,
+  columnToLetter,
+  loadScript,
+  realClock,
+  virtualClock,
+};

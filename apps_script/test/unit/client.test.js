@@ -56,6 +56,12 @@ const ERRORS = [
   [404, 'spreadsheet_not_found', /could not find this spreadsheet/],
   [404, 'sheet_not_found', /could not find this tab/],
   [413, 'too_many_rows', /Select fewer rows/],
+  [403, 'sheets_api_disabled', /Google Sheets API is switched off .* Ask your admin to enable it/],
+  [403, 'sheets_scope_missing', /may not edit this Sheet yet\. Choose the menu item again and allow every access/],
+  [403, 'jobmojito_forbidden', /JobMojito does not let the invitation service do this/],
+  [404, 'jobmojito_interview_not_found', /JobMojito does not know this interview/],
+  [409, 'jobmojito_conflict', /interview's current state/],
+  [429, 'sheets_quota_exceeded', /Google Sheets asks to slow down/],
   [413, 'body_too_large', /Select fewer rows/],
   [422, 'jobmojito_rejected_request', /JobMojito rejected the request. Check the interview ID/],
   [429, 'sheets_unavailable', /Google Sheets is busy/],
@@ -79,7 +85,8 @@ for (const [status, code, sentence] of ERRORS) {
     const env = setup(() => ({ status, body: { error: { code } } }));
     env.context.sendEmailInvitations();
     assert.match(env.ui.alerts.at(-1).prompt, sentence);
-    assert.equal(env.fetches.length, 1, 'the real run does not start after a failed dry run');
+    // A 413 too_many_rows first halves the part until it is one row (3 rows: 3, 2, 1).
+    assert.equal(env.fetches.length, code === 'too_many_rows' ? 3 : 1, 'the real run does not start after a failed dry run');
     assert.equal(env.lock.held, false, 'the lock is released');
   });
 }
@@ -87,18 +94,46 @@ for (const [status, code, sentence] of ERRORS) {
 test('an unknown code falls back to the sentence for its status, then to a generic one', () => {
   const { context } = setup();
   assert.match(context.interpretResponse(403, '{"error":{"code":"new_code"}}').message, /Ask your admin to add you/);
+  assert.match(context.interpretResponse(409, '{"error":{"code":"new_code"}}').message, /interview's current state/);
   assert.match(context.interpretResponse(418, '{"error":{"code":"teapot"}}').message, /HTTP 418/);
 });
 
 test('an unreachable function is a plain sentence', () => {
-  const env = setup(() => {
-    throw new Error('Exception: Address unavailable: https://f.example/run');
+  for (const thrown of ['Exception: Address unavailable: https://f.example/run', 'Exception: DNS error: https://f.example/run']) {
+    const env = setup(() => {
+      throw new Error(thrown);
+    });
+    env.context.previewSelection();
+    assert.equal(
+      env.ui.alerts.at(-1).prompt,
+      'The invitation service could not be reached. Check the function URL in Extensions > JobMojito > Settings…, or ' +
+        'try again in a few minutes.',
+    );
+  }
+});
+
+test('a function URL the manifest does not allow: check it against the deployed URL', () => {
+  const env = loadScript({
+    properties: SETTINGS,
+    spreadsheet: new FakeSpreadsheet({ sheets: [new FakeSheet({ rows: candidateRows(3) }).select(['2:3'])] }),
+    urlFetchAllowlist: ['https://europe-west1-acme-hr.cloudfunctions.net/'],
+    fetch: () => assert.fail('the harness refuses the call before it is made'),
   });
   env.context.previewSelection();
   assert.equal(
     env.ui.alerts.at(-1).prompt,
-    'The invitation service could not be reached. Check the function URL in JobMojito > Settings…, or try again in a few minutes.',
+    'This script may not call the function URL in Extensions > JobMojito > Settings…. Check it against the URL of the ' +
+      'deployed function (your admin has it; clear the field to use the deployed one), then try again.',
   );
+});
+
+test('UrlFetchApp\'s exceptions are told apart by their message, the one sentence the script reads', () => {
+  const { context } = setup();
+  const code = (message) => context.fetchFailure(new Error(message)).code;
+  assert.equal(code('Exception: Request to https://x.example/f failed because the URL has not been whitelisted in the script manifest.'), 'url_not_allowed');
+  assert.equal(code('Exception: Timeout: https://x.example/f'), 'timeout');
+  assert.equal(code('Exception: Address unavailable: https://x.example/f'), 'unreachable');
+  assert.equal(code('Exception: Bandwidth quota exceeded'), 'unreachable');
 });
 
 test('a non-JSON answer is a plain sentence with the HTTP status', () => {

@@ -1,16 +1,18 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { loadScript } = require('../fakes');
+const { loadScript, AuthMode, MANIFEST_SCOPES, FakeSheet, FakeSpreadsheet } = require('../fakes');
+const { fakeFunction, candidateRows } = require('../fake-function');
 
 const plain = (x) => JSON.parse(JSON.stringify(x));
+const MENU_ITEMS = ['generateInterviewLinks', 'sendEmailInvitations', 'previewSelection', 'showSettings', 'showHelp'];
 
-test('onOpen builds the JobMojito menu with its five items', () => {
+test('onOpen builds the add-on menu (Extensions > JobMojito) with its five items, and no top-level menu', () => {
   const env = loadScript();
-  env.context.onOpen({});
+  env.context.onOpen({ authMode: AuthMode.FULL });
   assert.equal(env.ui.menus.length, 1);
   const menu = env.ui.menus[0];
-  assert.equal(menu.caption, 'JobMojito');
+  assert.equal(menu.addon, true, 'createAddonMenu, not createMenu');
   assert.deepEqual(
     plain(menu.items.filter((i) => !i.separator)),
     [
@@ -26,10 +28,61 @@ test('onOpen builds the JobMojito menu with its five items', () => {
   }
 });
 
-test('onInstall builds the menu too', () => {
+for (const mode of [AuthMode.NONE, AuthMode.LIMITED, AuthMode.FULL]) {
+  test('onOpen works in AuthMode.' + mode + ': the same menu, and no call that needs authorization', () => {
+    const env = loadScript({ properties: { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv-7' } });
+    env.context.onOpen({ authMode: mode, source: env.spreadsheet });
+    assert.equal(env.executions[0].authMode, mode);
+    assert.equal(env.executions[0].error, undefined);
+    assert.equal(env.ui.menus.length, 1);
+    assert.deepEqual(env.ui.menus[0].items.filter((i) => !i.separator).map((i) => i.functionName), MENU_ITEMS);
+  });
+}
+
+test('in AuthMode.NONE the fake refuses what Apps Script refuses: reading a property, the document, the network', () => {
+  const env = loadScript({ properties: { FUNCTION_URL: 'https://f.example/run' } });
+  const none = { authMode: AuthMode.NONE };
+  assert.throws(() => env.context.getSettings(none), /You do not have permission to call PropertiesService\.getDocumentProperties/);
+  assert.throws(() => env.context.readSelection(none), /permission to call SpreadsheetApp\.getActiveSheet/);
+  const limited = loadScript({ properties: { FUNCTION_URL: 'https://f.example/run' } });
+  assert.equal(limited.context.getSettings({ authMode: AuthMode.LIMITED }).functionUrl, 'https://f.example/run');
+  assert.throws(() => limited.context.callFunction({ authMode: AuthMode.LIMITED }), /permission to call ScriptApp\.getIdentityToken/);
+});
+
+test('onInstall builds the same menu (the add-on was just installed: AuthMode.FULL)', () => {
   const env = loadScript();
-  env.context.onInstall({});
+  env.context.onInstall({ authMode: AuthMode.FULL });
   assert.equal(env.ui.menus.length, 1);
+  assert.equal(env.ui.menus[0].addon, true);
+});
+
+test('every menu item first asks again for scopes the recruiter declined, and does nothing else', () => {
+  const partial = MANIFEST_SCOPES.filter((s) => !s.endsWith('/spreadsheets'));
+  for (const item of MENU_ITEMS) {
+    const sheet = new FakeSheet({ rows: candidateRows(3) }).select(['2:3']);
+    const env = loadScript({
+      grantedScopes: partial,
+      properties: { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv-7' },
+      spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+      fetch: fakeFunction(sheet),
+    });
+    env.context[item]();
+    assert.deepEqual(env.authorizationPrompts, [['https://www.googleapis.com/auth/spreadsheets']], item);
+    assert.equal(env.executions[0].error, 'Authorization required', item);
+    assert.deepEqual([env.ui.alerts.length, env.ui.sidebars.length, env.fetches.length], [0, 0, 0], item);
+  }
+});
+
+test('with every scope granted the menu items run as usual', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(3) }).select(['2:3']);
+  const env = loadScript({
+    properties: { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv-7' },
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: fakeFunction(sheet),
+  });
+  env.context.previewSelection();
+  assert.deepEqual(env.authorizationPrompts, []);
+  assert.equal(env.ui.alerts.at(-1).prompt, '2 rows selected: 2 would be sent.');
 });
 
 test('Help explains the columns, every result text and where to get support', () => {

@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { loadScript, FakeSheet, FakeSpreadsheet, Button } = require('../fakes');
+const { loadScript, FakeSheet, FakeSpreadsheet, Button, virtualClock } = require('../fakes');
 const { fakeFunction, replay, candidateRows } = require('../fake-function');
 
 const SETTINGS = { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv-7' };
@@ -164,22 +164,20 @@ test('remaining continuations: each row is counted once, by its latest status', 
 });
 
 test('rows still not_yet when the script stops for time are "not done yet", each counted once', () => {
-  let now = 1_000_000;
   const env = recorded('continuation', {
-    clock: { now: () => now },
-    // Each call takes 80 s: the dry run and 3 real calls fit before 5 minutes.
-    wrap: (fetch) => (url, params, body) => {
-      now += 80_000;
-      return fetch(url, params, body);
-    },
+    // Each call takes 55 s: the dry run (0-55 s), then real calls at 55, 110, 165 and 220 s; at 275 s only 85 s of
+    // the 6 minutes are left, less than the 90 s a call needs, so no fifth call starts.
+    wrap: (fetch) => (url, params, body) => ({ ...fetch(url, params, body), takesMs: 55_000 }),
   });
   env.context.generateInterviewLinks();
-  assertRecordedCalls(env, 4);
+  assertRecordedCalls(env, 5);
   assert.equal(
     lastAlert(env),
-    'Stopped before the Apps Script time limit with 6 of 12 rows done. So far: 6 interview links created. ' +
-      '6 rows are not done yet: run it again on the same selection to continue. The result column tells what happened to each row.',
+    'Stopped before the Apps Script time limit (6 minutes, dialogs included) with 8 of 12 rows done. So far: 8 ' +
+      'interview links created. 4 rows are not done yet: run it again on the same selection to continue (rows already ' +
+      'done are skipped). The result column tells what happened to each row.',
   );
+  assert.equal(env.executions[0].error, undefined, 'the run ended by itself, before Apps Script would end it');
   assert.equal(env.lock.held, false);
 });
 
@@ -223,8 +221,8 @@ test('summaryText: not_yet rows are counted when the run ended, a status of the 
   assert.equal(
     context.summaryText('url', outcome),
     'The invitation service stopped answering. Before that, 2 of 3 rows done; their results are in the Sheet. ' +
-      'So far: 1 interview link created. 1 row is not done yet: run it again on the same selection to continue. ' +
-      'The result column tells what happened to each row.',
+      'So far: 1 interview link created. 1 row is not done yet: run it again on the same selection to continue (rows ' +
+      'already done are skipped). The result column tells what happened to each row.',
   );
 });
 
@@ -412,6 +410,15 @@ test('the confirmation groups the dry run\'s rows by status, in order of first a
   assert.equal(env.lock.held, false);
 });
 
+test('rows hidden by hand are left out like rows hidden by a filter, and the confirmation counts both', () => {
+  const env = setup();
+  env.sheet.hideByFilter([4, 5]).hideByUser([9]);
+  env.ui.answers.push(Button.CANCEL);
+  env.context.sendEmailInvitations();
+  assert.equal(env.ui.alerts[0].prompt, 'Send 7 email invitations? 3 hidden rows are left out (2 by a filter, 1 hidden by hand).');
+  assert.deepEqual(dry(env)[0].body.ranges, ['2:3', '6:8', '10:11']);
+});
+
 test('the confirmation says how many rows a filter hid', () => {
   const env = setup();
   env.sheet.hideByFilter([4, 5]);
@@ -455,20 +462,57 @@ test('all selected rows hidden by a filter: nothing selected, and says why', () 
   assert.match(env.ui.alerts[0].prompt, /^Nothing selected: .* 2 rows hidden by a filter are left out\.$/);
 });
 
-test('1,200 rows are sent in 3 calls of at most 500 rows, in sheet order', () => {
+test('1,200 rows go in one call each for the dry run and the real run: parts are as large as the function accepts', () => {
   const env = setup({ count: 1200, selection: ['A2:B1201'] });
   env.context.sendEmailInvitations();
-  assert.deepEqual(dry(env).map((f) => f.body.ranges), [['2:501'], ['502:1001'], ['1002:1201']]);
-  assert.deepEqual(real(env).map((f) => f.body.ranges), [['2:501'], ['502:1001'], ['1002:1201']]);
+  assert.deepEqual(dry(env).map((f) => f.body.ranges), [['2:1201']]);
+  assert.deepEqual(real(env).map((f) => f.body.ranges), [['2:1201']]);
   assert.equal(env.ui.alerts[0].prompt, 'Send 1,200 email invitations?');
-  assert.deepEqual(env.spreadsheet.toasts.map((t) => t.msg), ['500 of 1,200 done…', '1,000 of 1,200 done…', '1,200 of 1,200 done…']);
+  assert.deepEqual(env.spreadsheet.toasts.map((t) => t.msg), ['1,200 of 1,200 done…']);
   assert.match(lastAlert(env), /^Done: 1,200 email invitations sent\./);
 });
 
-test('CHUNK_SIZE sets the rows per call', () => {
+test('10,500 rows are sent in parts of 5,000 (the function\'s MAX_ROWS), in sheet order', () => {
+  const env = setup({ count: 10500, selection: ['2:10501'] });
+  env.context.previewSelection();
+  assert.deepEqual(env.fetches.map((f) => f.body.ranges), [['2:5001'], ['5002:10001'], ['10002:10501']]);
+  assert.match(lastAlert(env), /^10,500 rows selected: 10,500 would be sent\./);
+});
+
+test('CHUNK_SIZE lowers the rows per call; a value above 5,000 is ignored', () => {
   const env = setup({ count: 30, selection: ['2:31'], properties: { CHUNK_SIZE: '10' } });
   env.context.previewSelection();
   assert.deepEqual(env.fetches.map((f) => f.body.ranges), [['2:11'], ['12:21'], ['22:31']]);
+  const big = setup({ count: 30, selection: ['2:31'], properties: { CHUNK_SIZE: '5001' } });
+  big.context.previewSelection();
+  assert.deepEqual(big.fetches.map((f) => f.body.ranges), [['2:31']]);
+});
+
+test('a call never carries more than 1,000 ranges, however the hidden rows cut the selection', () => {
+  const env = setup({ count: 2400, selection: ['2:2401'] });
+  env.sheet.hideByUser(Array.from({ length: 1200 }, (_, i) => 3 + 2 * i)); // every other row
+  env.context.previewSelection();
+  assert.deepEqual(env.fetches.map((f) => f.body.ranges.length), [1000, 200]);
+  assert.equal(env.fetches[0].body.ranges[0], '2:2');
+  assert.match(lastAlert(env), /^1,200 rows selected: 1,200 would be sent\. 1,200 hidden rows are left out\.$/);
+});
+
+test('a function deployed with a lower MAX_ROWS answers 413: the parts are halved and the same rows sent again', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(4000) }).select(['2:4001']);
+  const fn = fakeFunction(sheet);
+  const rowCount = (ranges) => ranges.reduce((n, r) => n + Number(r.split(':')[1]) - Number(r.split(':')[0]) + 1, 0);
+  const env = loadScript({
+    properties: SETTINGS,
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: (url, params, body) =>
+      rowCount(body.ranges) > 2000
+        ? { status: 413, body: { error: { code: 'too_many_rows', message: 'Over MAX_ROWS (2000).' } } }
+        : fn(url, params, body),
+  });
+  env.context.sendEmailInvitations();
+  assert.deepEqual(dry(env).map((f) => f.body.ranges), [['2:4001'], ['2:2001'], ['2002:4001']]);
+  assert.deepEqual(real(env).map((f) => f.body.ranges), [['2:2001'], ['2002:4001']], 'the real run keeps the halved size');
+  assert.match(lastAlert(env), /^Done: 4,000 email invitations sent\./);
 });
 
 test('remaining ranges of an answer go in the next call, and its not_yet rows are counted once', () => {
@@ -487,64 +531,196 @@ test('an answer that makes no progress stops the run with a sentence instead of 
   assert.equal(
     lastAlert(env),
     'The invitation service stopped answering for the remaining rows. Run it again on the same selection to continue. ' +
-      'So far: 0 email invitations sent. 3 rows are not done yet: run it again on the same selection to continue. ' +
-      'The result column tells what happened to each row.',
+      'So far: 0 email invitations sent. 3 rows are not done yet: run it again on the same selection to continue ' +
+      '(rows already done are skipped). The result column tells what happened to each row.',
   );
 });
 
-test('the run stops starting calls after 5 minutes and says how many rows are not done yet', () => {
-  let now = 1_000_000;
-  const clock = { now: () => now };
+// --- the 6 minutes ---------------------------------------------------------------------------
+
+/**
+ * A sheet of 1,200 candidates in parts of 100 (CHUNK_SIZE), answered by a function that remembers who is registered,
+ * where a dry-run call takes 1 s and a real call 50 s per 100 new rows (1 s when it has none to send).
+ */
+function slowWorld() {
   const sheet = new FakeSheet({ rows: candidateRows(1200) }).select(['2:1201']);
-  const fn = fakeFunction(sheet);
-  const env = loadScript({
-    properties: SETTINGS,
-    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
-    clock,
-    fetch: (url, params, body) => {
-      now += 50_000; // each call takes 50 s: 3 dry-run calls, then only 3 real calls fit before 5 minutes
-      return fn(url, params, body);
-    },
+  const registered = new Set();
+  const fn = fakeFunction(sheet, {
+    status: (row, body) => (registered.has(row) ? 'registered' : body.dry_run ? 'would_send' : (registered.add(row), 'ok')),
+    takesMs: (body, rows) => (body.dry_run ? 1000 : Math.max(1000, rows.filter((r) => r.status === 'ok').length * 500)),
   });
-  env.context.sendEmailInvitations();
-  assert.equal(dry(env).length, 3);
-  assert.equal(real(env).length, 3);
-  now = 1_000_000;
-  const env2 = loadScript({
-    properties: SETTINGS,
-    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
-    clock,
-    fetch: (url, params, body) => {
-      now += 80_000;
-      return fn(url, params, body);
-    },
-  });
-  env2.context.sendEmailInvitations();
-  assert.equal(real(env2).length, 1);
+  const run = (answers = []) => {
+    const env = loadScript({
+      properties: { ...SETTINGS, CHUNK_SIZE: '100' },
+      spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+      fetch: fn,
+    });
+    env.ui.answers.push(...answers);
+    env.context.sendEmailInvitations();
+    return env;
+  };
+  return { sheet, registered, run };
+}
+
+test('no call starts with less than 90 s of the 6 minutes left; the dialog says how many rows are done and how to go on', () => {
+  const world = slowWorld();
+  const env = world.run();
+  // Dry run: 12 calls of 1 s. Real calls of 50 s start at 12, 62, 112, 162, 212 and 262 s (98 s left); at 312 s
+  // only 48 s are left, so the run stops.
+  assert.equal(dry(env).length, 12);
+  assert.deepEqual(real(env).map((f) => f.body.ranges[0]), ['2:101', '102:201', '202:301', '302:401', '402:501', '502:601']);
   assert.equal(
-    lastAlert(env2),
-    'Stopped before the Apps Script time limit with 500 of 1,200 rows done. So far: 500 email invitations sent. ' +
-      '700 rows are not done yet: run it again on the same selection to continue. The result column tells what happened to each row.',
+    lastAlert(env),
+    'Stopped before the Apps Script time limit (6 minutes, dialogs included) with 600 of 1,200 rows done. So far: 600 ' +
+      'email invitations sent. 600 rows are not done yet: run it again on the same selection to continue (rows already ' +
+      'done are skipped). The result column tells what happened to each row.',
   );
-  assert.equal(env2.lock.held, false);
+  assert.equal(env.executions[0].error, undefined, 'Apps Script did not have to end it');
+  assert.ok(env.executions[0].endedAt - env.executions[0].startedAt < 6 * 60_000);
+  assert.equal(env.lock.held, false);
+
+  const again = world.run();
+  assert.equal(
+    again.ui.alerts[0].prompt,
+    'Send 600 email invitations? 600 rows are skipped because they are already registered.',
+  );
+  assert.equal(lastAlert(again), 'Done: 600 email invitations sent. 600 rows were skipped. The result column tells what happened to each row.');
+  assert.equal(world.registered.size, 1200);
+});
+
+test('the time the recruiter spends on the confirmation counts: with less than 90 s left, no call starts', () => {
+  const world = slowWorld();
+  const env = world.run([{ button: Button.OK, thinkMs: 5 * 60_000 }]);
+  assert.equal(real(env).length, 0);
+  assert.match(lastAlert(env), /^Stopped before the Apps Script time limit \(6 minutes, dialogs included\) with 0 of 1,200 rows done\./);
+  assert.equal(env.executions[0].error, undefined);
 });
 
 test('a dry run that cannot finish in time tells the recruiter to select fewer rows', () => {
-  let now = 0;
   const sheet = new FakeSheet({ rows: candidateRows(1200) }).select(['2:1201']);
-  const fn = fakeFunction(sheet);
+  const fn = fakeFunction(sheet, { takesMs: () => 55_000 });
+  const env = loadScript({
+    properties: { ...SETTINGS, CHUNK_SIZE: '100' },
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: fn,
+  });
+  env.context.sendEmailInvitations();
+  assert.equal(env.fetches.length, 5, 'calls start at 0, 55, 110, 165 and 220 s; at 275 s only 85 s are left');
+  assert.equal(env.ui.alerts[0].prompt, 'Checking the selection took too long. Select fewer rows, then try again.');
+});
+
+test('a call that takes longer than UrlFetchApp waits (60 s): the function may still be writing, wait and run again', () => {
+  const env = setup({ functionOptions: { takesMs: (body) => (body.dry_run ? 2000 : 75_000) } });
+  env.context.sendEmailInvitations();
+  assert.equal(real(env).length, 1);
+  assert.equal(env.clock.now() - env.executions[0].startedAt, 62_000, 'UrlFetchApp gave up after 60 s');
+  assert.equal(
+    lastAlert(env),
+    'The invitation service did not answer within a minute. It may still be writing results: wait a minute, then run ' +
+      'it again on the same selection (rows already done are skipped). So far: 0 email invitations sent. The result ' +
+      'column tells what happened to each row.',
+  );
+});
+
+// --- Google Sheets asks to wait (retry_after_seconds) -------------------------------------------
+
+test('an answer with remaining and retry_after_seconds: the run waits that long and goes on; no quota sentence', () => {
+  const env = setup({ count: 10, selection: ['2:11'], functionOptions: { budget: 4, retryAfter: 30 } });
+  env.context.sendEmailInvitations();
+  assert.deepEqual(real(env).map((f) => f.body.ranges), [['2:11'], ['6:11'], ['10:11']]);
+  assert.deepEqual(env.sleeps, [30_000, 30_000]);
+  assert.ok(env.spreadsheet.toasts.some((t) => t.msg === 'Google Sheets asks to slow down: continuing in 30 seconds…'));
+  assert.equal(lastAlert(env), 'Done: 10 email invitations sent. The result column tells what happened to each row.');
+});
+
+test('an answer that did nothing but asks to wait is waited for, not taken for a function that stopped answering', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(3) }).select(['2:4']);
+  const idle = fakeFunction(sheet, { budget: 0, retryAfter: 20 });
+  const working = fakeFunction(sheet);
+  let realCalls = 0;
   const env = loadScript({
     properties: SETTINGS,
     spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
-    clock: { now: () => now },
-    fetch: (url, params, body) => {
-      now += 200_000;
-      return fn(url, params, body);
-    },
+    fetch: (url, params, body) => (!body.dry_run && ++realCalls === 1 ? idle : working)(url, params, body),
   });
   env.context.sendEmailInvitations();
-  assert.equal(env.fetches.length, 2);
-  assert.equal(env.ui.alerts[0].prompt, 'Checking the selection took too long. Select fewer rows, then try again.');
+  assert.deepEqual(env.sleeps, [20_000]);
+  assert.equal(lastAlert(env), 'Done: 3 email invitations sent. The result column tells what happened to each row.');
+});
+
+test('the 429 sheets_quota_exceeded error: the run waits retry_after_seconds and sends the same call again', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(5) }).select(['2:6']);
+  const fn = fakeFunction(sheet);
+  let realCalls = 0;
+  const quota = {
+    retry_after_seconds: 42,
+    error: { code: 'sheets_quota_exceeded', message: 'Google Sheets asks to slow down; wait a minute and run the menu again.' },
+  };
+  const env = loadScript({
+    properties: SETTINGS,
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: (url, params, body) => (!body.dry_run && ++realCalls === 1 ? { status: 429, body: quota } : fn(url, params, body)),
+  });
+  env.context.sendEmailInvitations();
+  assert.deepEqual(real(env).map((f) => f.body.ranges), [['2:6'], ['2:6']]);
+  assert.deepEqual(env.sleeps, [42_000]);
+  assert.ok(env.ui.alerts.every((a) => !a.prompt.includes('slow down')), 'the recruiter never reads the quota error');
+  assert.equal(lastAlert(env), 'Done: 5 email invitations sent. The result column tells what happened to each row.');
+});
+
+test('a wait that would leave less than 90 s is not made: the run stops and says how to go on', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(10) }).select(['2:11']);
+  // Each real call takes 50 s and does 4 rows, then asks for 100 s: after the first call (at 51 s) the wait
+  // fits (309 - 100 = 209 s left); after the second (at 201 s) it does not (159 - 100 < 90).
+  const fn = fakeFunction(sheet, { budget: 4, retryAfter: 100, takesMs: (body) => (body.dry_run ? 1000 : 50_000) });
+  const env = loadScript({ properties: SETTINGS, spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }), fetch: fn });
+  env.context.sendEmailInvitations();
+  assert.equal(real(env).length, 2);
+  assert.deepEqual(env.sleeps, [100_000]);
+  assert.equal(
+    lastAlert(env),
+    'Stopped with 8 of 10 rows done: Google Sheets asked to wait longer than this run has time left. So far: 8 email ' +
+      'invitations sent. 2 rows are not done yet: run it again on the same selection to continue (rows already done ' +
+      'are skipped). The result column tells what happened to each row.',
+  );
+});
+
+test('the dry run waits for the quota too, and the preview shows the whole selection', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(3) }).select(['2:4']);
+  const fn = fakeFunction(sheet);
+  let calls = 0;
+  const env = loadScript({
+    properties: SETTINGS,
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: (url, params, body) =>
+      ++calls === 1 ? { status: 429, body: { retry_after_seconds: 5, error: { code: 'sheets_quota_exceeded' } } } : fn(url, params, body),
+  });
+  env.context.previewSelection();
+  assert.deepEqual(env.sleeps, [5000]);
+  assert.equal(lastAlert(env), '3 rows selected: 3 would be sent.');
+});
+
+// --- the script's own writes ---------------------------------------------------------------------
+
+test('after writing rows itself the script flushes them before the next call', () => {
+  const env = setup({ count: 6, selection: ['2:7'], functionOptions: { budget: 2, written: false } });
+  env.context.sendEmailInvitations();
+  assert.equal(real(env).length, 3);
+  const events = env.events.filter((e) => e === 'fetch' || e === 'flush' || e.startsWith('write'));
+  for (let i = 0; i < events.length; i++) {
+    if (events[i] !== 'fetch') continue;
+    const lastWrite = events.slice(0, i).map((e) => e.startsWith('write')).lastIndexOf(true);
+    if (lastWrite >= 0) assert.ok(events.slice(lastWrite, i).includes('flush'), 'call ' + i + ' after unflushed writes: ' + events.join(', '));
+  }
+  assert.equal(events.at(-1), 'flush', 'the last writes are flushed before the closing dialog');
+  assert.equal(env.sheet.rowValues(7)[4], 'ok');
+});
+
+test('the answer is read as UTF-8', () => {
+  const message = 'Zoë Ångström\'s row: JobMojito says “no” – fix the email.';
+  const env = setup({ fetch: () => ({ status: 422, body: { error: { code: 'jobmojito_rejected_request', message } } }) });
+  env.context.previewSelection();
+  assert.equal(lastAlert(env), message);
 });
 
 // --- the lock --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadScript, FakeSheet, FakeSpreadsheet } = require('../fakes');
-const { candidateRows } = require('../fake-function');
+const { candidateRows, fakeFunction } = require('../fake-function');
 
 const plain = (x) => JSON.parse(JSON.stringify(x));
 
@@ -52,9 +52,50 @@ test('saveSettings refuses invalid values and saves nothing', () => {
   assert.deepEqual(env.documentProperties.getProperties(), {});
 });
 
-test('getSettings gives empty values when nothing is saved', () => {
-  const env = loadScript();
+test('getSettings gives empty values when nothing is saved and nothing is deployed', () => {
+  const env = loadScript({ files: { 'Deployment.js': "const DEPLOYED_FUNCTION_URL = '';" } });
   assert.deepEqual(plain(env.context.getSettings()), { functionUrl: '', interviewId: '', hideMenu: false });
+});
+
+const DEPLOYED = "const DEPLOYED_FUNCTION_URL = 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-invite';\n";
+
+test('the function URL that make deploy wrote into Deployment.js is the default of the setting', () => {
+  const env = loadScript({ files: { 'Deployment.js': DEPLOYED } });
+  assert.deepEqual(plain(env.context.getSettings()), {
+    functionUrl: 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-invite',
+    interviewId: '',
+    hideMenu: false,
+  });
+  const saved = loadScript({ files: { 'Deployment.js': DEPLOYED }, properties: { FUNCTION_URL: 'https://other.example/f' } });
+  assert.equal(saved.context.getSettings().functionUrl, 'https://other.example/f', 'a saved URL wins');
+});
+
+test('with a deployed URL, a Sheet needs only the interview ID before its first run', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(3) }).select(['2:3']);
+  const env = loadScript({
+    files: { 'Deployment.js': DEPLOYED },
+    properties: { INTERVIEW_ID: 'iv-1' },
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: fakeFunction(sheet),
+  });
+  env.context.previewSelection();
+  assert.equal(env.fetches[0].url, 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-invite');
+});
+
+test('saving the deployed URL (or an empty field) saves no URL, so the Sheet follows the next deploy', () => {
+  const env = loadScript({ files: { 'Deployment.js': DEPLOYED }, properties: { FUNCTION_URL: 'https://old.example/f' } });
+  const deployed = 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-invite';
+  assert.equal(env.context.saveSettings({ functionUrl: deployed, interviewId: 'iv-1' }).functionUrl, deployed);
+  assert.deepEqual(env.documentProperties.getProperties(), { INTERVIEW_ID: 'iv-1', HIDE_MENU: 'false' });
+  assert.equal(env.context.saveSettings({ functionUrl: ' ', interviewId: 'iv-1' }).functionUrl, deployed);
+  assert.deepEqual(env.documentProperties.getProperties(), { INTERVIEW_ID: 'iv-1', HIDE_MENU: 'false' });
+  env.context.saveSettings({ functionUrl: 'https://staging.example/f', interviewId: 'iv-1' });
+  assert.equal(env.documentProperties.getProperty('FUNCTION_URL'), 'https://staging.example/f');
+});
+
+test('Deployment.js as committed holds the constant make deploy rewrites', () => {
+  const text = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', 'Deployment.js'), 'utf8');
+  assert.match(text, /^const DEPLOYED_FUNCTION_URL = '[^']*';$/m);
 });
 
 test('showSettings opens Settings.html in a sidebar', () => {
@@ -65,10 +106,11 @@ test('showSettings opens Settings.html in a sidebar', () => {
   assert.match(env.ui.sidebars[0].getContent(), /google\.script\.run/);
 });
 
-test('getChunkSize reads CHUNK_SIZE between 1 and 500, else uses 500', () => {
-  for (const [raw, size] of [[undefined, 500], ['100', 100], ['1', 1], ['500', 500], ['501', 500], ['0', 500], ['abc', 500], ['2.5', 500]]) {
+test('getPartSize reads CHUNK_SIZE between 1 and 5,000, else uses 5,000 (the function\'s MAX_ROWS)', () => {
+  const cases = [[undefined, 5000], ['100', 100], ['1', 1], ['500', 500], ['5000', 5000], ['5001', 5000], ['0', 5000], ['abc', 5000], ['2.5', 5000]];
+  for (const [raw, size] of cases) {
     const env = loadScript({ properties: raw === undefined ? {} : { CHUNK_SIZE: raw } });
-    assert.equal(env.context.getChunkSize(), size, String(raw));
+    assert.equal(env.context.getPartSize(), size, String(raw));
   }
 });
 
