@@ -14,15 +14,23 @@
  *   E2E_SHEET_TITLE     its tab of candidates
  *   E2E_ID_TOKEN        an identity token the function accepts (what ScriptApp.getIdentityToken() returns)
  *   E2E_ACCESS_TOKEN    an OAuth token the stand-in accepts for the spreadsheet (ScriptApp.getOAuthToken())
+ *   E2E_SPREADSHEETAPP_TOKEN  optional: the token the fake SpreadsheetApp reads and writes the stand-in with. Real
+ *                       SpreadsheetApp calls do not spend the recruiter's Sheets API quota; with a token of its own,
+ *                       the harness does not either (default: E2E_ACCESS_TOKEN)
  *   E2E_INTERVIEW_ID    an interview ID the JobMojito stand-in knows
- * Seeded tab: a header row in row 1 with an email column, then at least 312 candidates in rows 2-313,
+ * Seeded tab: a header row in row 1 with an email column, then at least 324 candidates in rows 2-325,
  * each with a name and a distinct valid email, none registered yet and no results in the sheet.
- * Rows 2-301 are for the chunked runs, rows 302-313 for the run through the short-budget function.
+ * Rows 2-301 are for the runs in parts, rows 302-313 for the run through the short-budget function, rows 314-325
+ * for the run that stops before Apps Script's time limit and the run that continues it.
  * Without these variables the test fails: it must never pass without having run.
+ *
+ * The script runs on a real clock with Apps Script's real limits, enforced by the harness (fakes.js): an
+ * execution ends at 6 minutes, a fetch at 60 s (the blocking HTTP request is given that timeout). Waits the
+ * function asks for (`retry_after_seconds`, when the Sheets stand-in's per-minute quota runs out) are real waits.
  */
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { loadScript, FakeSheet, FakeSpreadsheet, Button } = require('./fakes');
+const { loadScript, FakeSheet, FakeSpreadsheet, Button, realClock } = require('./fakes');
 const { syncRequest } = require('./sync-http');
 const { SheetsHttpBackend } = require('./sheets-http');
 
@@ -51,7 +59,7 @@ if (missing.length) {
     baseUrl: env.E2E_SHEETS_API_URL,
     spreadsheetId: env.E2E_SPREADSHEET_ID,
     title: env.E2E_SHEET_TITLE,
-    token: env.E2E_ACCESS_TOKEN,
+    token: env.E2E_SPREADSHEETAPP_TOKEN || env.E2E_ACCESS_TOKEN,
   });
   const sheet = new FakeSheet({ name: env.E2E_SHEET_TITLE, sheetId: backend.sheetId(), backend });
   const spreadsheet = new FakeSpreadsheet({ id: env.E2E_SPREADSHEET_ID, sheets: [sheet] });
@@ -64,7 +72,8 @@ if (missing.length) {
   };
 
   /**
-   * Loads the script with fakes that call the real function; every answer is kept in `answers`.
+   * Loads the script with fakes that call the real function, on a real clock with Apps Script's limits; every
+   * answer is kept in `answers`.
    * @param {Object=} overrides document properties that differ from `properties` for this run
    */
   function script(overrides) {
@@ -74,14 +83,30 @@ if (missing.length) {
       properties: { ...properties, ...overrides },
       identityToken: env.E2E_ID_TOKEN,
       oauthToken: env.E2E_ACCESS_TOKEN,
-      fetch: (url, params) => {
+      clock: realClock(),
+      fetch: (url, params, _body, { timeoutMs }) => {
         const headers = { ...params.headers, 'Content-Type': params.contentType };
-        const answer = syncRequest({ method: params.method.toUpperCase(), url, headers, body: params.payload });
+        const answer = syncRequest({ method: params.method.toUpperCase(), url, headers, body: params.payload, timeoutMs });
         answers.push({ status: answer.status, body: JSON.parse(answer.text) });
         return { status: answer.status, body: answer.text, headers: answer.headers };
       },
     });
     return { ...run, answers };
+  }
+
+  /**
+   * Checks that no execution met Apps Script's limit (the script always stopped by itself), and reports each
+   * execution's time and the waits the function asked for in the test's output.
+   */
+  function assertWithinLimits(run, t) {
+    for (const execution of run.executions) {
+      assert.equal(execution.error, undefined, execution.function + ' ended with ' + execution.error);
+      assert.ok(execution.endedAt - execution.startedAt < run.limits.executionMs);
+      if (t) {
+        const waits = run.sleeps.length ? ', waited ' + run.sleeps.map((ms) => ms / 1000 + ' s').join(' + ') + ' as asked' : '';
+        t.diagnostic(execution.function + ': ' + (execution.endedAt - execution.startedAt) / 1000 + ' s of 360, ' + run.fetches.length + ' calls' + waits);
+      }
+    }
   }
 
   /** Row values by column letter, for the columns the function announced. */
@@ -114,13 +139,13 @@ if (missing.length) {
   let columns;
   let firstUrls;
 
-  test('the seeded sheet has a header and 312 candidates', () => {
+  test('the seeded sheet has a header and 324 candidates', () => {
     const grid = backend.read();
-    assert.ok(grid.length >= 313, 'expected at least 312 candidate rows, found ' + (grid.length - 1));
+    assert.ok(grid.length >= 325, 'expected at least 324 candidate rows, found ' + (grid.length - 1));
     assert.ok(grid[0].some((h) => /e-?mail/i.test(h)), 'row 1 has an email header: ' + JSON.stringify(grid[0]));
   });
 
-  test('Generate interview links for 200 rows: dry run and real run in chunks of 100, results in the sheet', () => {
+  test('Generate interview links for 200 rows: dry run and real run in parts of 100 (CHUNK_SIZE), results in the sheet', (t) => {
     sheet.select(['A2:B201']);
     const run = script();
     run.context.generateInterviewLinks();
@@ -131,6 +156,7 @@ if (missing.length) {
     assert.equal(run.ui.alerts[0].prompt, 'Generate 200 interview links?');
     assert.equal(run.spreadsheet.toasts.at(-1).msg, '200 of 200 done…');
     assert.match(run.ui.alerts.at(-1).prompt, /^Done: 200 interview links created\./);
+    assertWithinLimits(run, t);
     columns = run.answers.at(-1).body.columns;
     const results = resultsOf(columns, 2, 301);
     for (const r of results.slice(0, 200)) {
@@ -142,7 +168,7 @@ if (missing.length) {
     spreadsheet.toasts.length = 0;
   });
 
-  test('a rerun on 300 rows skips the 200 already done and does the other 100', () => {
+  test('a rerun on 300 rows skips the 200 already done and does the other 100', (t) => {
     sheet.select(['2:301']);
     const run = script();
     run.context.generateInterviewLinks();
@@ -151,6 +177,7 @@ if (missing.length) {
     assertChunked(bodies.filter((b) => !b.dry_run), ['2:101', '102:201', '202:301']);
     assert.equal(run.ui.alerts[0].prompt, 'Generate 100 interview links? 200 rows are skipped because they are already registered.');
     assert.match(run.ui.alerts.at(-1).prompt, /^Done: 100 interview links created\. 200 rows were skipped\./);
+    assertWithinLimits(run, t);
     const results = resultsOf(columns, 2, 301);
     assert.deepEqual(results.slice(0, 200).map((r) => r.interview_url), firstUrls, 'links of the first run are kept');
     for (const r of results.slice(200)) {
@@ -173,7 +200,7 @@ if (missing.length) {
     assert.deepEqual(backend.read(), before);
   });
 
-  test('12 rows through a function whose time runs out: `remaining` continuations, each row counted once', () => {
+  test('12 rows through a function whose time runs out: `remaining` continuations, each row counted once', (t) => {
     sheet.select(['A302:B313']);
     const run = script({ FUNCTION_URL: env.E2E_SHORT_BUDGET_FUNCTION_URL });
     run.context.generateInterviewLinks();
@@ -187,6 +214,40 @@ if (missing.length) {
       'Done: 12 interview links created. The result column tells what happened to each row.',
     );
     for (const r of resultsOf(columns, 302, 313)) {
+      assert.equal(r.result, 'ok', 'row ' + r.row);
+      assert.match(r.interview_url, /^https?:\/\//, 'row ' + r.row);
+    }
+    assertWithinLimits(run, t);
+  });
+
+  test('a run whose 6 minutes run short stops by itself, says how many rows are done, and a rerun continues', (t) => {
+    sheet.select(['A314:B325']);
+    const first = script({ FUNCTION_URL: env.E2E_SHORT_BUDGET_FUNCTION_URL });
+    // The recruiter answers the confirmation when 91 s of the 6 minutes are left: one call starts (one batch of 2
+    // rows; JobMojito takes 1 s), then less than the 90 s a call needs remains.
+    first.ui.answers.push({ button: Button.OK, leftMs: 91_000 });
+    first.context.generateInterviewLinks();
+    assertWithinLimits(first, t);
+    // (Should the Sheets stand-in's quota make that call answer with a wait, the run stops for that instead,
+    // saying so: the wait does not fit either.)
+    const stopped = /^Stopped (?:before the Apps Script time limit \(6 minutes, dialogs included\) with|with) (\d+) of 12 rows done[.:]/
+      .exec(first.ui.alerts.at(-1).prompt);
+    assert.ok(stopped, first.ui.alerts.at(-1).prompt);
+    const done = Number(stopped[1]);
+    assert.equal(first.fetches.filter((f) => !f.body.dry_run).length, 1, 'one real call started');
+    assert.ok(done < 12, 'the run stopped part-way: ' + done + ' of 12');
+    t.diagnostic('stopped with ' + done + ' of 12 rows done');
+    assert.match(first.ui.alerts.at(-1).prompt, /run it again on the same selection to continue \(rows already done are skipped\)/);
+
+    const again = script({ FUNCTION_URL: env.E2E_SHORT_BUDGET_FUNCTION_URL });
+    again.context.generateInterviewLinks();
+    assertWithinLimits(again, t);
+    const skipped = done ? ' ' + done + (done === 1 ? ' row was' : ' rows were') + ' skipped.' : '';
+    assert.equal(
+      again.ui.alerts.at(-1).prompt,
+      'Done: ' + (12 - done) + ' interview links created.' + skipped + ' The result column tells what happened to each row.',
+    );
+    for (const r of resultsOf(columns, 314, 325)) {
       assert.equal(r.result, 'ok', 'row ' + r.row);
       assert.match(r.interview_url, /^https?:\/\//, 'row ' + r.row);
     }

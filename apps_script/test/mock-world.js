@@ -4,7 +4,8 @@
  * Python side is ready: one HTTP server with a minimal Sheets API v4 (spreadsheets.get, values.get,
  * values.update RAW) and a minimal function that follows the HTTP contract (row statuses, dry run, already
  * registered, a per-call budget with `not_yet` rows listed in `remaining`), at /function and, with a budget of
- * 2 rows per call, at /function-short-budget. It prints its base URL on stdout and serves until killed.
+ * 2 rows per call and 1 s per real call, at /function-short-budget. It prints its base URL on stdout and serves until
+ * killed.
  * It checks the same headers the real function checks. Not a model of the real function's logic: its result
  * texts are its own (the script never reads them).
  */
@@ -13,9 +14,11 @@ const http = require('node:http');
 const { SPREADSHEET_ID, TITLE, ID_TOKEN, ACCESS_TOKEN, INTERVIEW_ID } = require('./mock-world-constants');
 /** Rows the mock function handles per call before answering with `remaining`, by path. */
 const BUDGETS = { '/function': 60, '/function-short-budget': 2 };
+/** How long a real call takes, by path: the short-budget function's JobMojito takes 1 s a batch. */
+const LATENCY_MS = { '/function': 0, '/function-short-budget': 1000 };
 
 const grid = [['Name', 'Email', 'Notes', 'Interview URL', 'Result', 'Profile interview ID']];
-for (let i = 1; i <= 312; i++) grid.push(['Candidate ' + i, 'candidate' + i + '@example.com']);
+for (let i = 1; i <= 324; i++) grid.push(['Candidate ' + i, 'candidate' + i + '@example.com']);
 const registered = new Set();
 
 /** 'Candidates'!D2:F2 -> {row: 2, col: 4}. */
@@ -90,7 +93,10 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const body = data ? JSON.parse(data) : undefined;
-    if (req.method === 'POST' && BUDGETS[url.pathname]) return runFunction(req, body, res, BUDGETS[url.pathname]);
+    if (req.method === 'POST' && BUDGETS[url.pathname]) {
+      const delay = body && body.dry_run === false ? LATENCY_MS[url.pathname] : 0;
+      return setTimeout(() => runFunction(req, body, res, BUDGETS[url.pathname]), delay);
+    }
     return sheets(req, url, body, res);
   });
 });

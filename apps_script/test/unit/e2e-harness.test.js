@@ -59,7 +59,7 @@ test('the end-to-end test passes against the mock world', async () => {
       E2E_INTERVIEW_ID: mock.INTERVIEW_ID,
     });
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /# pass 5/);
+    assert.match(result.stdout, /# pass 6/);
   } finally {
     world.kill();
   }
