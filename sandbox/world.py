@@ -2,7 +2,9 @@
 
 Used by `make demo`, the integration tests and the benchmarks. Every piece is a real HTTP
 server on 127.0.0.1; the function runs under functions-framework in its own process, with
-the same environment variables it has in Google Cloud, pointed at the stand-ins.
+the same environment variables it has in Google Cloud, pointed at the stand-ins, behind
+Cloud Run's request timeout (60 s, as deployed). The Sheets stand-in meters Google's quotas:
+the recruiter's access token belongs to the recruiter, in the Apps Script's project.
 """
 
 from __future__ import annotations
@@ -25,22 +27,25 @@ import httpx
 
 from sandbox.google_identity import GoogleIdentityStandIn
 from sandbox.jobmojito_api import JobMojitoStandIn
-from sandbox.server import LoopbackServer
+from sandbox.server import LoopbackServer, RequestTimeout
 from sandbox.sheets_api import SheetsStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTION_SOURCE = ROOT / "cloud_function" / "main.py"
 
-CLIENT_ID = "1234567890-sandbox.apps.googleusercontent.com"
+PROJECT_NUMBER = "1234567890"  # the Apps Script's Cloud project, owner of its OAuth client
+CLIENT_ID = f"{PROJECT_NUMBER}-sandbox.apps.googleusercontent.com"
 JOBMOJITO_TOKEN = "sandbox-jobmojito-service-key"
 MERCHANT_ID = "b5201178-46dd-4a20-a1af-7ffd647f834b"
 INTERVIEW_ID = "04e09fa5-3fb8-4236-b37d-fca2bcd1cb66"
 RECRUITER = "recruiter@example.com"
 RECRUITER_TOKEN = "ya29.sandbox-recruiter-access-token"
+OUTSIDER = "outsider@example.org"
 OUTSIDER_TOKEN = "ya29.sandbox-outsider-access-token"
 SPREADSHEET_ID = "1SandboxCandidateList"
 TAB = "Candidates"
 TAB_GID = 0
+REQUEST_TIMEOUT = 60.0  # seconds, as `make deploy` sets it (--timeout=60s)
 
 
 def demo_rows() -> list[list[str]]:
@@ -60,7 +65,9 @@ def free_port() -> int:
 class Sandbox:
     """The three stand-ins, started, with one recruiter and one candidate spreadsheet."""
 
-    sheets: SheetsStandIn = field(default_factory=SheetsStandIn)
+    sheets: SheetsStandIn = field(
+        default_factory=lambda: SheetsStandIn(project_number=PROJECT_NUMBER)
+    )
     jobmojito: JobMojitoStandIn = field(
         default_factory=lambda: JobMojitoStandIn(
             tokens=[JOBMOJITO_TOKEN], interviews=[INTERVIEW_ID], merchant_id=MERCHANT_ID
@@ -68,6 +75,10 @@ class Sandbox:
     )
     google: GoogleIdentityStandIn = field(default_factory=GoogleIdentityStandIn)
     servers: dict[str, LoopbackServer] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sheets.set_token_owner(RECRUITER_TOKEN, RECRUITER)
+        self.sheets.set_token_owner(OUTSIDER_TOKEN, OUTSIDER)
 
     def start(self) -> Sandbox:
         self.servers["sheets"] = self.sheets.serve()
@@ -123,17 +134,36 @@ class Sandbox:
 
 
 class FunctionProcess:
-    """`functions-framework --target invite_candidates` in a child process, on a free port."""
+    """`functions-framework --target invite_candidates` in a child process, behind Cloud Run.
 
-    def __init__(self, env: dict[str, str]) -> None:
+    Callers use ``url``: a loopback proxy that answers a request still running after
+    ``request_timeout`` seconds (None: never) with Cloud Run's 504 and drops the function's
+    later answer, while the function goes on working, as Cloud Run leaves the instance running.
+    ``function_url`` reaches functions-framework directly.
+    """
+
+    def __init__(self, env: dict[str, str], *, request_timeout: float | None = REQUEST_TIMEOUT):
         self.env = env
+        self.request_timeout = request_timeout
         self.port = free_port()
+        self.function_port = free_port()
         self.log_path = Path(tempfile.mkstemp(prefix="function-", suffix=".log")[1])
         self._process: subprocess.Popen[bytes] | None = None
+        self._proxy: RequestTimeout | None = None
+        self._server: LoopbackServer | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def function_url(self) -> str:
+        return f"http://127.0.0.1:{self.function_port}"
+
+    @property
+    def timeouts(self) -> int:
+        """How many requests Cloud Run's timeout has cut so far."""
+        return self._proxy.timeouts if self._proxy is not None else 0
 
     def start(self, timeout: float = 30.0) -> FunctionProcess:
         env = {k: v for k, v in os.environ.items() if k not in _FUNCTION_VARIABLES}
@@ -144,13 +174,15 @@ class FunctionProcess:
             "--target", "invite_candidates",
             "--source", str(FUNCTION_SOURCE),
             "--host", "127.0.0.1",
-            "--port", str(self.port),
+            "--port", str(self.function_port),
         ]  # fmt: skip
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(
                 command, cwd=FUNCTION_SOURCE.parent, env=env, stdout=log, stderr=subprocess.STDOUT
             )
         self._wait_ready(timeout)
+        self._proxy = RequestTimeout(self.function_url, self.request_timeout)
+        self._server = LoopbackServer(self._proxy, port=self.port).start()
         return self
 
     def _wait_ready(self, timeout: float) -> None:
@@ -159,7 +191,7 @@ class FunctionProcess:
             if self._process is not None and self._process.poll() is not None:
                 raise RuntimeError(f"the function exited early:\n{self.logs()}")
             try:
-                httpx.get(self.url, timeout=1.0)
+                httpx.get(self.function_url, timeout=1.0)
                 return
             except httpx.TransportError:
                 time.sleep(0.1)
@@ -173,6 +205,12 @@ class FunctionProcess:
         return self.log_path.read_text("utf-8", errors="replace")
 
     def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        if self._proxy is not None:
+            self._proxy.close()
+            self._proxy = None
         if self._process is not None:
             self._process.terminate()
             try:

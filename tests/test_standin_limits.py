@@ -1,6 +1,7 @@
 """The real limits the stand-ins enforce, over real HTTP: the Sheets API's per-minute quotas
 (per user, per project, reads and writes apart, in rolling windows, Google's 429 body), its
-403 reasons and a hanging Sheets call. Windows are scaled down to seconds."""
+403 reasons, a hanging Sheets call, and Cloud Run's request timeout in front of the function.
+Windows and timeouts are scaled down to seconds."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 
 from sandbox.server import LoopbackServer
 from sandbox.sheets_api import DEFAULT_PROJECT_NUMBER, QuotaLimits, SheetsStandIn
+from sandbox.world import FunctionProcess, Sandbox, invite, menu_request
 
 SID = "sheet-under-test"
 OTHER_SID = "another-sheet"
@@ -416,3 +418,77 @@ def test_a_delay_can_skip_calls_and_hold_several(api: Api) -> None:
     started = time.monotonic()
     api.write()
     assert time.monotonic() - started < 0.4
+
+
+# -- Cloud Run's request timeout in front of the function ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[Sandbox]:
+    with Sandbox() as sandbox:
+        yield sandbox
+
+
+def settle(world: Sandbox, spreadsheet_id: str, quiet: float = 1.0, limit: float = 20.0) -> None:
+    """Wait until the function has stopped calling Sheets on this spreadsheet for a while."""
+    deadline = time.monotonic() + limit
+    seen, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        count = sum(1 for r in world.sheets.requests if spreadsheet_id in r.path)
+        if count != seen:
+            seen, since = count, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def short_timeout(world: Sandbox) -> Iterator[FunctionProcess]:
+    """The function behind a 1.5-second request timeout instead of the deploy's 60."""
+    with FunctionProcess(world.function_env(), request_timeout=1.5) as process:
+        yield process
+
+
+def test_the_harness_defaults_to_the_deploys_60_seconds(world: Sandbox) -> None:
+    assert FunctionProcess(world.function_env()).request_timeout == 60.0
+
+
+def test_a_request_past_the_timeout_gets_504_and_the_work_goes_on(
+    world: Sandbox, short_timeout: FunctionProcess
+) -> None:
+    world.seed(spreadsheet_id="1CutByTheTimeout")
+    world.jobmojito.reset()
+    world.jobmojito.latency = 3.0
+    body = menu_request(["A2:B13"], spreadsheet_id="1CutByTheTimeout")
+    try:
+        started = time.monotonic()
+        answer = invite(short_timeout.url, body, id_token=world.id_token())
+        elapsed = time.monotonic() - started
+        assert answer.status_code == 504
+        assert answer.text == "upstream request timeout"
+        assert answer.headers["content-type"].startswith("text/plain")
+        assert 1.5 <= elapsed < 2.9  # cut at the timeout, not when the function answered
+        assert short_timeout.timeouts == 1
+        deadline = time.monotonic() + 20
+        while not world.jobmojito.calls and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert world.jobmojito.calls  # the function kept working after its caller was cut
+        settle(world, "1CutByTheTimeout")
+        assert short_timeout.timeouts == 1  # and nobody heard its answer
+    finally:
+        world.jobmojito.latency = 0.0
+
+
+def test_a_request_within_the_timeout_passes_unchanged(
+    world: Sandbox, short_timeout: FunctionProcess
+) -> None:
+    direct = httpx.get(short_timeout.function_url, timeout=5)
+    proxied = httpx.get(short_timeout.url, timeout=5)
+    assert proxied.status_code == direct.status_code == 405
+    assert proxied.content == direct.content
+    assert proxied.headers["content-type"] == direct.headers["content-type"]
+    world.seed(spreadsheet_id="1WithinTheTimeout")
+    body = menu_request(["A2:B13"], spreadsheet_id="1WithinTheTimeout", dry_run=True)
+    answer = invite(short_timeout.url, body, id_token=world.id_token())
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["summary"]["sent"] == 8
