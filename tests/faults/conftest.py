@@ -4,10 +4,12 @@ never pasted)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from sandbox.sheets_api import REAL_LIMITS
 from tests.faults.promises import TABLE, markdown
 
 TABLE_FILE = Path(__file__).resolve().parents[2] / "docs" / "fault-table.md"
@@ -18,6 +20,21 @@ that runs all its scenarios; do not edit it by hand. What the columns mean, and 
 recruiter does about a `Pending` row: [failures.md](failures.md).
 
 """
+
+
+@pytest.fixture(autouse=True)
+def fresh_sheets_quota(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts with a fresh minute of Google's Sheets quota (and no 429s met yet), as
+    in the integration suite whose world these tests share; Google's figures are back after
+    a test that changed them."""
+    if "world" not in request.fixturenames:
+        yield
+        return
+    sheets = request.getfixturevalue("world").sheets
+    sheets.reset_quota()
+    yield
+    sheets.set_quota(REAL_LIMITS)
+    sheets.reset_quota()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -10,8 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
+from sandbox.sheets_api import REAL_LIMITS
 from sandbox.world import (
     RECRUITER_TOKEN,
+    REQUEST_TIMEOUT,
     TAB,
     TAB_GID,
     FunctionProcess,
@@ -30,6 +32,22 @@ def world() -> Iterator[Sandbox]:
         yield sandbox
 
 
+@pytest.fixture(autouse=True)
+def fresh_sheets_quota(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts with a fresh minute of Google's Sheets quota (and no 429s met yet): the
+    whole session calls with one recruiter's token, and a test's calls must not spend the
+    next's. A test may spend quota elsewhere (`world.sheets.spend_quota(...)`) or change the
+    limits (`world.sheets.set_quota(...)`, saying why); Google's figures are back after it."""
+    if "world" not in request.fixturenames:
+        yield
+        return
+    sheets = request.getfixturevalue("world").sheets
+    sheets.reset_quota()
+    yield
+    sheets.set_quota(REAL_LIMITS)
+    sheets.reset_quota()
+
+
 @pytest.fixture(scope="session")
 def function(world: Sandbox) -> Iterator[FunctionProcess]:
     """The function with the default configuration, shared by the tests that need no other."""
@@ -39,11 +57,13 @@ def function(world: Sandbox) -> Iterator[FunctionProcess]:
 
 @pytest.fixture
 def start_function(world: Sandbox) -> Iterator[Callable[..., FunctionProcess]]:
-    """Start a function with other settings for one test (stopped after it)."""
+    """Start a function with other settings for one test (stopped after it); `request_timeout`
+    (seconds) replaces Cloud Run's 60."""
     started: list[FunctionProcess] = []
 
-    def start(**env: str) -> FunctionProcess:
-        process = FunctionProcess(world.function_env(**env)).start()
+    def start(request_timeout: float | None = REQUEST_TIMEOUT, **env: str) -> FunctionProcess:
+        process = FunctionProcess(world.function_env(**env), request_timeout=request_timeout)
+        process.start()
         started.append(process)
         return process
 
