@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 import flask
 import functions_framework
+from jobmojito_sheets import logs
 from jobmojito_sheets.handler import handle
 
-logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+logs.configure()  # one JSON line per entry, as Cloud Logging reads them
 
 
 @functions_framework.http

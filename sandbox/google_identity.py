@@ -10,7 +10,9 @@ For security tests it also mints tokens that must be rejected: signed by a key t
 not served (`mint_with_foreign_key`), `alg: none` with an empty signature
 (`mint_unsigned`) and a payload changed after signing (`mint_tampered`).
 
-It also stands in for https://oauth2.googleapis.com/tokeninfo (`tokeninfo_url`): an OAuth
+It also stands in for https://oauth2.googleapis.com/tokeninfo (`tokeninfo_url`), asked with
+`?access_token=` (GET or a POSTed form) or, as Google's own auth library asks, a POST with the
+token as `Authorization: Bearer`: an OAuth
 access token registered with `register_access_token` (its owner's email and the OAuth client
 it was issued to) is described as Google describes one (`azp`, `aud`, `sub`, `scope`, `exp`,
 `expires_in`, `email`, `email_verified`, `access_type`, every value a string); any other
@@ -215,7 +217,10 @@ class GoogleIdentityStandIn:
 
     def _tokeninfo(self, request: Request) -> Response:
         """Google's answer for `?access_token=` (query or form), as strings throughout."""
+        scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
         token = request.values.get("access_token", "")
+        if not token and scheme.lower() == "bearer":
+            token = bearer.strip()
         with self._lock:
             self.tokeninfo_calls += 1
             failure = self.tokeninfo_failure

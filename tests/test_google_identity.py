@@ -167,6 +167,9 @@ def test_tokeninfo_describes_a_registered_access_token(identity: GoogleIdentityS
     assert identity.tokeninfo_calls == before + 1
     form = requests.post(identity.tokeninfo_url, data={"access_token": "ya29.ann"}, timeout=5)
     assert form.json()["email"] == "Ann@Example.com"
+    header = {"Authorization": "Bearer ya29.ann"}  # how Google's auth library asks
+    by_header = requests.post(identity.tokeninfo_url, headers=header, timeout=5).json()
+    assert (by_header["email"], by_header["azp"]) == ("Ann@Example.com", CLIENT)
 
 
 @pytest.mark.parametrize("token", ["ya29.never-issued", "", "ya29.expired", "ya29.revoked"])

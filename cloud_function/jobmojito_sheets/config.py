@@ -12,6 +12,7 @@ from jobmojito_sheets.errors import ConfigurationError
 DEFAULT_JOBMOJITO_API_URL = "https://cool.jobmojito.com/functions/v1"
 DEFAULT_SHEETS_API_URL = "https://sheets.googleapis.com"
 DEFAULT_GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+DEFAULT_GOOGLE_TOKENINFO_URL = "https://oauth2.googleapis.com/tokeninfo"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Settings:
     allowed_audiences: tuple[str, ...]
     allowed_users: tuple[str, ...]
     google_certs_url: str
+    google_tokeninfo_url: str = DEFAULT_GOOGLE_TOKENINFO_URL
     batch_size: int = 100
     concurrency: int = 4
     max_rows: int = 5000
@@ -113,6 +115,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         allowed_audiences=_list(env, "ALLOWED_AUDIENCES"),
         allowed_users=_users(env),
         google_certs_url=_url(env, "GOOGLE_CERTS_URL", DEFAULT_GOOGLE_CERTS_URL),
+        google_tokeninfo_url=_url(env, "GOOGLE_TOKENINFO_URL", DEFAULT_GOOGLE_TOKENINFO_URL),
         batch_size=int(_number(env, "BATCH_SIZE", 100, integer=True)),
         concurrency=int(_number(env, "CONCURRENCY", 4, integer=True)),
         max_rows=int(_number(env, "MAX_ROWS", 5000, integer=True)),

@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     SHEETS_TOKEN_REJECTED = "sheets_token_rejected"
     USER_NOT_ALLOWED = "user_not_allowed"
+    TOKEN_MISMATCH = "token_mismatch"
     SHEET_ACCESS_DENIED = "sheet_access_denied"
     SHEETS_API_DISABLED = "sheets_api_disabled"
     SHEETS_SCOPE_MISSING = "sheets_scope_missing"
@@ -80,6 +81,11 @@ ERRORS: dict[ErrorCode, ErrorKind] = {
     ),
     ErrorCode.USER_NOT_ALLOWED: ErrorKind(
         403, f"Your Google account may not use this function; {_ADMIN} to add you."
+    ),
+    ErrorCode.TOKEN_MISMATCH: ErrorKind(
+        403,
+        "Your Google Sheets access does not belong to the Google account you are signed in "
+        "with; reload the spreadsheet and run the menu again from your own account.",
     ),
     ErrorCode.SHEET_ACCESS_DENIED: ErrorKind(
         403, "Your Google account cannot edit this spreadsheet; ask its owner for edit access."

@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,10 +20,12 @@ from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError
 from jobmojito_sheets.identity import CertificateCache, verify_caller
 from jobmojito_sheets.jobmojito import JobMojitoClient
+from jobmojito_sheets.logs import fields
 from jobmojito_sheets.quota import Pacer
-from jobmojito_sheets.request_body import MAX_BODY_BYTES, parse_invite_request
+from jobmojito_sheets.request_body import MAX_BODY_BYTES, InviteRequest, parse_invite_request
 from jobmojito_sheets.service import run
 from jobmojito_sheets.sheets import SheetsGateway
+from jobmojito_sheets.token_owner import TOKENINFO_TIMEOUT_SECONDS, TokenInfoCache, check_owner
 
 log = logging.getLogger("jobmojito_sheets")
 
@@ -40,6 +43,9 @@ class Runtime:
             timeout=timeout, limits=httpx.Limits(max_connections=settings.concurrency * 2)
         )
         self.certs = CertificateCache(settings.google_certs_url, httpx.Client(timeout=10.0))
+        self.token_owners = TokenInfoCache(
+            settings.google_tokeninfo_url, httpx.Client(timeout=TOKENINFO_TIMEOUT_SECONDS)
+        )
 
     def jobmojito(self) -> JobMojitoClient:
         s = self.settings
@@ -94,11 +100,32 @@ def _access_token(request: flask.Request) -> str:
     return token
 
 
+def run_fields(
+    caller: str | None, invite: InviteRequest | None, answer: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """What the log entry of one call records: who, which spreadsheet and tab, and how many
+    rows ended in each status (pure). Never a token, never a cell's content."""
+    entry: dict[str, Any] = {"caller": caller}
+    if invite is not None:
+        entry["spreadsheet_id"] = invite.spreadsheet_id
+        entry["tab"] = invite.sheet_id if invite.sheet_id is not None else invite.sheet
+        entry["dry_run"] = invite.dry_run
+        entry["force"] = invite.force
+    rows = answer.get("rows") if answer is not None else None
+    if isinstance(rows, list):
+        entry["statuses"] = dict(Counter(str(row.get("status")) for row in rows))
+        entry["summary"] = answer.get("summary") if answer is not None else None
+        entry["remaining"] = len(answer.get("remaining") or []) if answer is not None else 0
+    return entry
+
+
 def handle(request: flask.Request) -> flask.Response:
     """Answer one call: 200 with the run's answer, or the error's status and sentence."""
     if request.method != "POST":
         return _error(InviteError(code=ErrorCode.METHOD_NOT_ALLOWED))
     started = time.monotonic()
+    caller: str | None = None
+    invite: InviteRequest | None = None
     try:
         raw = _read_body(request)
         rt = runtime()
@@ -111,6 +138,8 @@ def handle(request: flask.Request) -> flask.Response:
         )
         access_token = _access_token(request)
         invite = parse_invite_request(raw)
+        # Before any Sheets call: the access token must be the caller's, from our script.
+        check_owner(rt.token_owners.info(access_token), caller, settings.allowed_audiences)
         deadline = Deadline.after(settings.deadline, started=started)
         sheets = SheetsGateway(
             settings.sheets_api_url, access_token, invite.spreadsheet_id, settings.sheets_timeout,
@@ -118,10 +147,14 @@ def handle(request: flask.Request) -> flask.Response:
         )  # fmt: skip
         answer = run(invite, settings, sheets, rt.jobmojito(), deadline=deadline)
     except InviteError as error:
-        log.warning("request refused: %s %s", error.status, error.code)
+        entry = run_fields(caller, invite, error.extra if "rows" in error.extra else None)
+        log.warning(
+            "request refused",
+            extra=fields(status=error.status, code=str(error.code), reason=error.message, **entry),
+        )
         return _error(error)
     except Exception:
-        log.exception("unexpected failure")
+        log.exception("unexpected failure", extra=fields(**run_fields(caller, invite, None)))
         return _error(InviteError(code=ErrorCode.INTERNAL_ERROR))
-    log.info("run by %s on %s: %s", caller, invite.spreadsheet_id, answer["summary"])
+    log.info("run finished", extra=fields(**run_fields(caller, invite, answer)))
     return _json(answer, 200)

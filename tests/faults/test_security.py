@@ -8,6 +8,7 @@ own log records) for every token this file used.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from sandbox.google_identity import GoogleIdentityStandIn
 from sandbox.world import (
     CLIENT_ID,
     INTERVIEW_ID,
@@ -91,6 +93,7 @@ class Guarded:
             "interview_id": INTERVIEW_ID,
             **fields,
         }
+        body = {name: value for name, value in body.items() if value is not None}
         response = invite(self.function.url, body, id_token=id_token, access_token=access_token)
         self.traffic.answers.append(response.text)
         return response
@@ -132,6 +135,11 @@ def process_log(guarded: Guarded) -> Iterator[list[str]]:
 @pytest.fixture(autouse=True)
 def fresh_jobmojito(guarded: Guarded) -> None:
     guarded.world.jobmojito.reset()
+
+
+def _body(spreadsheet_id: str, **fields: Any) -> dict[str, Any]:
+    return {"spreadsheet_id": spreadsheet_id, "sheet_id": TAB_GID, "ranges": ["A2:B13"],
+            "type": "url", "interview_id": INTERVIEW_ID, **fields}  # fmt: skip
 
 
 def _error(response: httpx.Response, status: int, code: str) -> str:
@@ -259,11 +267,126 @@ def test_missing_or_malformed_authorization_is_401(
     assert guarded.world.jobmojito.calls == []
 
 
+def _person(guarded: Guarded, email: str, *, client_id: str = CLIENT_ID) -> str:
+    """A Google account's own Sheets access token (issued to `client_id`)."""
+    token = guarded.traffic.secret(f"ya29.sandbox-{next(_ids):04d}-{email.split('@')[0]}")
+    guarded.world.google.register_access_token(token, email, client_id)
+    guarded.world.sheets.set_token_owner(token, email)
+    return token
+
+
 def test_allowed_domain_is_matched_case_insensitively(guarded: Guarded) -> None:
-    spreadsheet_id = guarded.new_sheet()
-    response = guarded.call(spreadsheet_id, guarded.id_token("Coordinator@HR.Example.COM"),
-                            dry_run=True)  # fmt: skip
+    colleague = "Coordinator@HR.Example.COM"
+    access = _person(guarded, colleague.lower())
+    spreadsheet_id = guarded.new_sheet(tokens=(access,))
+    id_token = guarded.id_token(colleague, extra={"hd": "hr.example.com"})
+    response = guarded.call(spreadsheet_id, id_token, access_token=access, dry_run=True)
     assert response.status_code == 200, response.text
+
+
+def test_domain_entry_refuses_a_consumer_account_with_the_company_address(
+    guarded: Guarded,
+) -> None:
+    # Anyone can make a Google account for ann@hr.example.com (it has no `hd`); only the
+    # company's Workspace account carries hd=hr.example.com.
+    access = _person(guarded, "ann@hr.example.com")
+    spreadsheet_id = guarded.new_sheet(tokens=(access,))
+    for hd in (None, "gmail.com", "evil.example"):
+        extra = {} if hd is None else {"hd": hd}
+        id_token = guarded.id_token("ann@hr.example.com", extra=extra)
+        message = _error(guarded.call(spreadsheet_id, id_token, access_token=access), 403,
+                         "user_not_allowed")  # fmt: skip
+        assert "ann@hr.example.com" in message
+    assert guarded.world.jobmojito.calls == []
+    assert guarded.sheets_requests(spreadsheet_id) == 0
+
+
+def test_explicit_address_needs_no_hd(guarded: Guarded) -> None:
+    spreadsheet_id = guarded.new_sheet()
+    response = guarded.call(spreadsheet_id, guarded.id_token(), dry_run=True)  # no hd claim
+    assert response.status_code == 200, response.text
+
+
+# -- the two tokens belong to one person ---------------------------------------------------
+
+
+def test_a_collected_id_token_with_the_collectors_own_sheets_token_spends_nothing(
+    guarded: Guarded,
+) -> None:
+    # Mallory edits the bound script and collects the recruiter's ID token when she runs the
+    # menu. Mallory is not in ALLOWED_USERS; with her own Sheets token (the sheet is shared
+    # with her) and the recruiter's ID token she tries to send invitations.
+    mallory = "mallory@elsewhere.example"
+    mallory_access = _person(guarded, mallory)
+    spreadsheet_id = guarded.new_sheet(tokens=(mallory_access,))
+    before = guarded.world.sheets.values(spreadsheet_id, TAB)
+    credits = len(guarded.world.jobmojito.credits)
+    collected = guarded.id_token()  # the recruiter's, genuine and allowed
+    response = guarded.call(spreadsheet_id, collected, access_token=mallory_access)
+    message = _error(response, 403, "token_mismatch")
+    assert "does not belong" in message
+    assert len(guarded.world.jobmojito.credits) == credits
+    assert guarded.world.jobmojito.calls == []
+    assert guarded.sheets_requests(spreadsheet_id) == 0
+    assert guarded.world.sheets.values(spreadsheet_id, TAB) == before
+    # Her own ID token with her own Sheets token: not allowed, as before.
+    own = guarded.call(spreadsheet_id, guarded.id_token(mallory), access_token=mallory_access)
+    _error(own, 403, "user_not_allowed")
+    assert len(guarded.world.jobmojito.credits) == credits
+
+
+def test_the_recruiters_sheets_token_with_someone_elses_id_token_is_refused(
+    guarded: Guarded,
+) -> None:
+    colleague = guarded.id_token("coordinator@hr.example.com", extra={"hd": "hr.example.com"})
+    spreadsheet_id = guarded.new_sheet()
+    _error(guarded.call(spreadsheet_id, colleague), 403, "token_mismatch")
+    assert guarded.world.jobmojito.calls == []
+    assert guarded.sheets_requests(spreadsheet_id) == 0
+
+
+def test_a_sheets_token_issued_to_another_app_is_refused(guarded: Guarded) -> None:
+    other_app = _person(guarded, RECRUITER, client_id="999-other-app.apps.googleusercontent.com")
+    spreadsheet_id = guarded.new_sheet(tokens=(other_app,))
+    _error(guarded.call(spreadsheet_id, guarded.id_token(), access_token=other_app), 403,
+           "token_mismatch")  # fmt: skip
+    assert guarded.world.jobmojito.calls == []
+    assert guarded.sheets_requests(spreadsheet_id) == 0
+
+
+def test_a_revoked_sheets_token_is_401(guarded: Guarded) -> None:
+    revoked = _person(guarded, RECRUITER)
+    guarded.world.google.revoke_access_token(revoked)
+    spreadsheet_id = guarded.new_sheet(tokens=(revoked,))
+    _error(guarded.call(spreadsheet_id, guarded.id_token(), access_token=revoked), 401,
+           "sheets_token_rejected")  # fmt: skip
+    assert guarded.sheets_requests(spreadsheet_id) == 0
+
+
+def test_tokeninfo_unreachable_is_503_and_touches_nothing(guarded: Guarded) -> None:
+    fresh = _person(guarded, RECRUITER)  # not yet known to the function: it must ask Google
+    spreadsheet_id = guarded.new_sheet(tokens=(fresh,))
+    guarded.world.google.tokeninfo_failure = 503
+    try:
+        response = guarded.call(spreadsheet_id, guarded.id_token(), access_token=fresh)
+    finally:
+        guarded.world.google.tokeninfo_failure = None
+    _error(response, 503, "google_certs_unavailable")
+    assert guarded.world.jobmojito.calls == []
+    assert guarded.sheets_requests(spreadsheet_id) == 0
+    again = guarded.call(spreadsheet_id, guarded.id_token(), access_token=fresh, dry_run=True)
+    assert again.status_code == 200, again.text
+
+
+def test_a_sheets_token_is_checked_once_while_it_lives(guarded: Guarded) -> None:
+    token = _person(guarded, RECRUITER)
+    spreadsheet_id = guarded.new_sheet(tokens=(token,))
+    before = guarded.world.google.tokeninfo_calls
+    for _ in range(3):
+        response = guarded.call(spreadsheet_id, guarded.id_token(), access_token=token,
+                                dry_run=True)  # fmt: skip
+        assert response.status_code == 200, response.text
+    assert guarded.world.google.tokeninfo_calls == before + 1
 
 
 def test_token_signed_with_a_rotated_key_is_accepted(guarded: Guarded) -> None:
@@ -277,6 +400,28 @@ def test_token_signed_with_a_rotated_key_is_accepted(guarded: Guarded) -> None:
     assert google.cert_fetches == fetches + 1  # fetched again for the unknown kid, once
     again = guarded.call(spreadsheet_id, guarded.id_token(), dry_run=True)
     assert again.status_code == 200 and google.cert_fetches == fetches + 1
+
+
+def test_a_hundred_tokens_with_an_unknown_kid_fetch_the_certificates_at_most_once(
+    guarded: Guarded,
+) -> None:
+    # A function of its own: after a made-up kid it waits a minute before fetching again,
+    # which must not hold up the rotations the other tests make.
+    world = guarded.world
+    spreadsheet_id = guarded.new_sheet()
+    with FunctionProcess(world.function_env()) as function:
+        warm = invite(function.url, _body(spreadsheet_id, dry_run=True), id_token=world.id_token())
+        assert warm.status_code == 200, warm.text
+        reads = guarded.sheets_requests(spreadsheet_id)
+        stranger = GoogleIdentityStandIn()  # signs with a key (and kid) Google never served
+        forged = guarded.traffic.secret(stranger.mint_id_token(RECRUITER, CLIENT_ID))
+        fetches = world.google.cert_fetches
+        for _ in range(100):
+            response = invite(function.url, _body(spreadsheet_id), id_token=forged)
+            _error(response, 401, "unauthenticated")
+        assert world.google.cert_fetches - fetches <= 1
+        assert guarded.sheets_requests(spreadsheet_id) == reads
+        assert world.jobmojito.calls == []
 
 
 def test_foreign_key_with_an_unknown_kid_is_still_refused(guarded: Guarded) -> None:
@@ -310,6 +455,43 @@ def test_access_token_google_rejects_is_401_and_unwritten(guarded: Guarded) -> N
     assert guarded.world.sheets.values(spreadsheet_id, TAB) == before
 
 
+# -- logs --------------------------------------------------------------------------------------
+
+FORGED = '\n{"severity": "CRITICAL", "message": "forged entry", "caller": "admin@example.com"}\r\n'
+
+
+def test_each_log_entry_is_one_line_of_json_whatever_the_request_holds(
+    guarded: Guarded,
+) -> None:
+    spreadsheet_id = guarded.new_sheet()
+    start = len(guarded.function.logs())
+    calls = [
+        # A tab title that tries to end the line and start a forged entry.
+        guarded.call(spreadsheet_id, guarded.id_token(), sheet_id=None, sheet="Tab" + FORGED),
+        # The same in the ID token's email (a quoted local part may hold a newline).
+        guarded.call(spreadsheet_id, guarded.id_token(f'"x{FORGED}"@elsewhere.example')),
+        guarded.call(spreadsheet_id, guarded.id_token(), interview_id="x\r\nX-Evil: 1"),
+        guarded.call(spreadsheet_id, guarded.id_token(), dry_run=True),
+        guarded.call(spreadsheet_id, guarded.id_token()),
+    ]
+    assert [c.status_code for c in calls] == [404, 403, 400, 200, 200], [c.text for c in calls]
+    time.sleep(0.5)  # let the function's log file catch up
+    lines = guarded.function.logs()[start:].splitlines()
+    entries = [json.loads(line) for line in lines]  # every line is one JSON object
+    assert all(isinstance(e, dict) and e.get("severity") and e.get("message") for e in entries)
+    assert [e["message"] for e in entries] == ["request refused"] * 3 + ["run finished"] * 2
+    assert [e["severity"] for e in entries] == ["WARNING"] * 3 + ["INFO"] * 2
+    assert "forged entry" not in {e["message"] for e in entries}
+    assert entries[0]["reason"].count("forged entry") == 1  # kept, as a value
+    run = entries[-1]
+    assert run["caller"] == RECRUITER and run["spreadsheet_id"] == spreadsheet_id
+    assert run["tab"] == TAB_GID and run["force"] is False and run["dry_run"] is False
+    assert run["statuses"]["ok"] == run["summary"]["ok"] > 0
+    assert sum(run["statuses"].values()) == run["summary"]["selected"]
+    joined = "\n".join(lines)
+    assert all(secret not in joined for secret in guarded.traffic.secrets)
+
+
 # -- nothing leaks -----------------------------------------------------------------------------
 
 
@@ -333,6 +515,7 @@ def test_no_credential_in_logs_answers_or_cells(
     assert {RECRUITER_TOKEN, "ya29.unknown-leak-probe", jobmojito_token} <= secrets
     function_log = guarded.function.logs()
     assert "request refused" in function_log  # the log is the file's, and it is written
+    assert all(json.loads(line)["severity"] for line in function_log.splitlines())
     places = {
         "function log": function_log,
         "pytest log records": "\n".join(process_log),

@@ -138,9 +138,14 @@ def test_caller_not_allowed_is_403(
 
 
 def test_domain_entry_allows_its_users(function: FunctionProcess, new_sheet: NewSheet) -> None:
-    sheet = new_sheet()
-    colleague = sheet.world.id_token("coordinator@hr.example.com")
-    assert sheet.call(function, ["A2"], token=colleague, dry_run=True).status_code == 200
+    access = "ya29.sandbox-coordinator-access-token"  # her own Sheets access, from our script
+    sheet = new_sheet(tokens=(access,))
+    sheet.world.google.register_access_token(access, "coordinator@hr.example.com", CLIENT_ID)
+    # An account of the hr.example.com Workspace: its ID token carries hd=hr.example.com.
+    colleague = sheet.world.id_token("coordinator@hr.example.com", extra={"hd": "hr.example.com"})
+    body = sheet.body(["A2"], dry_run=True)
+    response = invite(function.url, body, id_token=colleague, access_token=access)
+    assert response.status_code == 200, response.text
 
 
 def test_sheet_the_caller_cannot_open_is_403(

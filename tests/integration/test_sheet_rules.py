@@ -11,7 +11,7 @@ import httpx
 from werkzeug.wrappers import Request, Response
 
 from sandbox.server import LoopbackServer
-from sandbox.world import OUTSIDER_TOKEN, FunctionProcess, Sandbox, invite
+from sandbox.world import OUTSIDER, OUTSIDER_TOKEN, RECRUITER, FunctionProcess, Sandbox, invite
 from tests.integration.conftest import SheetUnderTest
 
 NewSheet = Callable[..., SheetUnderTest]
@@ -291,15 +291,20 @@ def test_one_run_reads_twice_then_one_locating_read_per_write(
 
 
 def test_sheets_are_opened_with_the_callers_own_access_token(
-    function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
+    function: FunctionProcess,
+    new_sheet: NewSheet,
+    world: Sandbox,
+    start_function: Callable[..., FunctionProcess],
 ) -> None:
     sheet = new_sheet(tokens=(OUTSIDER_TOKEN,))  # shared with another account only
     refused = sheet.call(function, ["A2"])  # the recruiter's access token
     assert refused.status_code == 403, refused.text
     assert refused.json()["error"]["code"] == "sheet_access_denied"
     assert world.jobmojito.calls == []
+    # The other account, allowed too, calls with its own ID token and access token.
+    both = start_function(ALLOWED_USERS=f"{RECRUITER},{OUTSIDER}")
     granted = invite(
-        function.url, sheet.body(["A2"]), id_token=world.id_token(), access_token=OUTSIDER_TOKEN
+        both.url, sheet.body(["A2"]), id_token=world.id_token(OUTSIDER), access_token=OUTSIDER_TOKEN
     )
     ok(granted)
     statuses = [

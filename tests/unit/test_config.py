@@ -28,6 +28,7 @@ def test_defaults() -> None:
     assert settings.jobmojito_api_url == "https://cool.jobmojito.com/functions/v1"
     assert settings.sheets_api_url == "https://sheets.googleapis.com"
     assert settings.google_certs_url == "https://www.googleapis.com/oauth2/v1/certs"
+    assert settings.google_tokeninfo_url == "https://oauth2.googleapis.com/tokeninfo"
     assert settings.jobmojito_api_token == TOKEN
     assert settings.jobmojito_merchant_id is None
     assert settings.allowed_audiences == ("https://fn.example.com",)
@@ -49,8 +50,10 @@ def test_overrides() -> None:
             "CONCURRENCY": "2",
             "MAX_ROWS": "10",
             "DEADLINE_SECONDS": "7.5",
+            "GOOGLE_TOKENINFO_URL": "http://127.0.0.1:7070/tokeninfo",
         }
     )
+    assert settings.google_tokeninfo_url == "http://127.0.0.1:7070/tokeninfo"
     assert settings.jobmojito_api_url == "http://127.0.0.1:8080/functions/v1"
     assert settings.sheets_api_url == "http://127.0.0.1:9090"
     assert settings.jobmojito_merchant_id == "m-1"
@@ -93,6 +96,7 @@ def test_list_of_only_commas_is_named(name: str) -> None:
         ("JOBMOJITO_API_URL", "ftp://cool.jobmojito.com"),
         ("SHEETS_API_URL", "sheets.googleapis.com"),
         ("GOOGLE_CERTS_URL", "file:///etc/passwd"),
+        ("GOOGLE_TOKENINFO_URL", "oauth2.googleapis.com/tokeninfo"),
     ],
 )
 def test_malformed_variable_is_named(name: str, value: str) -> None:

@@ -14,7 +14,37 @@ ALLOWED = ("ann@example.com", "@example.org")
     ["ann@example.com", "Ann@Example.COM", " ann@example.com ", "bob@example.org", "X@EXAMPLE.ORG"],
 )
 def test_allowed(email: str) -> None:
-    assert is_allowed(email, ALLOWED)
+    assert is_allowed(email, ALLOWED, hd="example.org")
+
+
+@pytest.mark.parametrize("hd", [None, "", "Example.ORG", "other.org", 42])
+def test_explicit_email_needs_no_hd(hd: object) -> None:
+    assert is_allowed("Ann@Example.com", ALLOWED, hd=hd)
+
+
+@pytest.mark.parametrize("hd", ["example.org", "EXAMPLE.org", " example.org "])
+def test_domain_entry_admits_accounts_of_that_workspace(hd: str) -> None:
+    assert is_allowed("bob@example.org", ALLOWED, hd=hd)
+
+
+@pytest.mark.parametrize(
+    "hd",
+    [
+        None,  # a consumer Google account created with the company address
+        "",
+        "gmail.com",
+        "evil.org",
+        "sub.example.org",
+        "example.org.evil.com",
+        True,
+    ],
+)
+def test_domain_entry_refuses_addresses_without_that_hd(hd: object) -> None:
+    assert not is_allowed("bob@example.org", ALLOWED, hd=hd)
+
+
+def test_hd_of_the_entry_does_not_admit_another_domain() -> None:
+    assert not is_allowed("bob@evil.com", ALLOWED, hd="example.org")
 
 
 @pytest.mark.parametrize(
@@ -33,12 +63,12 @@ def test_allowed(email: str) -> None:
     ],
 )
 def test_not_allowed(email: str) -> None:
-    assert not is_allowed(email, ALLOWED)
+    assert not is_allowed(email, ALLOWED, hd="example.org")
 
 
 def test_entries_are_case_and_space_insensitive() -> None:
     assert is_allowed("ann@example.com", [" ANN@Example.com "])
-    assert is_allowed("bob@example.org", [" @Example.ORG"])
+    assert is_allowed("bob@example.org", [" @Example.ORG"], hd="example.org")
 
 
 def test_bare_domain_entry_allows_nobody() -> None:
