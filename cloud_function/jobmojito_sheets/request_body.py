@@ -20,6 +20,11 @@ MAX_RANGES = 1000
 
 InviteType = Literal["url", "invitation"]
 
+# Google's spreadsheet IDs are letters, digits, "-" and "_" (the Sheets API overview); the
+# ID travels in the Sheets API's URL path, so nothing else (no "/", "?", "%", "..") may.
+SPREADSHEET_ID_PATTERN = "^[A-Za-z0-9_-]{1,128}$"
+MAX_SPREADSHEET_ID_LENGTH = 128
+
 # JobMojito's OpenAPI gives interview ids as UUIDs; the length bound also refuses a trailing
 # newline, which `$` would let through.
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -27,7 +32,12 @@ UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 REQUEST_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "spreadsheet_id": {"type": "string", "minLength": 1, "maxLength": 200},
+        "spreadsheet_id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_SPREADSHEET_ID_LENGTH,
+            "pattern": SPREADSHEET_ID_PATTERN,
+        },
         "sheet_id": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
         "sheet": {"type": "string", "minLength": 1, "maxLength": 200},
         "ranges": {
@@ -54,7 +64,7 @@ REQUEST_SCHEMA: dict[str, Any] = {
 _validate = fastjsonschema.compile(REQUEST_SCHEMA)
 
 _FIELD_HINTS = {
-    "spreadsheet_id": "a spreadsheet ID (text)",
+    "spreadsheet_id": "a Google spreadsheet ID: 1 to 128 letters, digits, '-' or '_'",
     "sheet_id": "the tab's gid (a whole number)",
     "sheet": "the tab's title (text)",
     "ranges": f'a list of 1 to {MAX_RANGES} A1 ranges such as "A2:B10"',

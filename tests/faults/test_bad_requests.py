@@ -147,6 +147,33 @@ def test_an_interview_id_that_is_not_a_uuid_is_refused_before_any_call(
     assert len(world.sheets.requests) == before  # not even a read
 
 
+@pytest.mark.parametrize(
+    "spreadsheet_id",
+    [
+        "1SandboxCandidateList/values/A1",  # a path in the Sheets API's URL
+        "../1SandboxCandidateList",
+        "1SandboxCandidateList?fields=*",
+        "1SandboxCandidateList%2F..",
+        "1SandboxCandidateList\n",
+        "1Sandbox CandidateList",
+        "1SandboxCandidateListé",
+        "x" * 129,
+    ],
+    ids=lambda v: repr(v)[:24],
+)
+def test_spreadsheet_id_outside_googles_alphabet_is_400_before_any_call(
+    function: FunctionProcess,
+    world: Sandbox,
+    sheet: SheetUnderTest,
+    spreadsheet_id: str,
+) -> None:
+    before = len(world.sheets.requests)
+    body = {**sheet.body(["A2"]), "spreadsheet_id": spreadsheet_id}
+    message = _error(invite(function.url, body, id_token=world.id_token()), 400, "invalid_request")
+    assert "'spreadsheet_id'" in message and "letters, digits" in message
+    assert len(world.sheets.requests) == before  # not even the tab's properties
+
+
 def test_overlong_tab_title_is_400_naming_it(
     function: FunctionProcess,
     world: Sandbox,

@@ -100,6 +100,15 @@ def test_wrong_type_names_the_field(field: str, value: Any) -> None:
     ("field", "value"),
     [
         ("spreadsheet_id", "x" * 201),
+        ("spreadsheet_id", "x" * 129),
+        ("spreadsheet_id", "1AbC/values"),
+        ("spreadsheet_id", "../1AbC"),
+        ("spreadsheet_id", "1AbC?fields=*"),
+        ("spreadsheet_id", "1AbC%2F"),
+        ("spreadsheet_id", "1AbC\n"),
+        ("spreadsheet_id", "1Ab C"),
+        ("spreadsheet_id", "1AbC\u00e9"),
+        ("spreadsheet_id", "\uff11AbC"),  # a full-width digit is not Google's alphabet
         ("sheet", "x" * 201),
         ("interview_id", "x" * 201),
         ("ranges", ["A" * 41]),
@@ -166,3 +175,12 @@ def test_interview_id_must_be_a_uuid(interview_id: str) -> None:
 def test_interview_id_in_upper_case_is_a_uuid_too() -> None:
     upper = INTERVIEW.upper()
     assert parse_invite_request(_raw(interview_id=upper)).interview_id == upper
+
+
+@pytest.mark.parametrize(
+    "spreadsheet_id",
+    ["1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms", "a", "A-b_C-9", "x" * 128],
+)
+def test_spreadsheet_ids_in_googles_alphabet_are_accepted(spreadsheet_id: str) -> None:
+    raw = json.dumps({**VALID, "spreadsheet_id": spreadsheet_id}).encode()
+    assert parse_invite_request(raw).spreadsheet_id == spreadsheet_id
