@@ -363,6 +363,9 @@ def record(scenario: Scenario, world: Sandbox, function: FunctionProcess) -> dic
     """Seed the scenario's tab, make its calls, and return the fixture (not yet normalised)."""
     world.jobmojito.reset()
     world.sheets.clear_faults()
+    # One recruiter's token records every scenario: each starts with a fresh minute of Sheets
+    # quota, as each test does, so that no scenario's answer depends on the ones before it.
+    world.sheets.reset_quota()
     world.seed(scenario.rows, spreadsheet_id=_spreadsheet_id(scenario), sheet_id=TAB_GID)
     exchanges: list[dict[str, Any]] = []
     try:
