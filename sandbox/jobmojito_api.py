@@ -54,10 +54,24 @@ SPEC_PATH = Path(__file__).parent / "data" / "jobmojito-openapi.trimmed.json"
 REGISTER_PATH = "/job-interview-register-users"
 INVITE_PATH = "/invite-users"
 BASE_PREFIX = "/functions/v1"
+MERCHANT_STATUS_PATH = "/merchant-status"
+INTERVIEW_GET_PATH = "/job-interview-get"
+RESULT_LIST_PATH = "/merchant-result-list"
+LANGUAGES_PATH = "/platform-languages-list"
+# The paths the trimmed copy keeps, in this order (`trim_openapi(snapshot, SPEC_PATHS)`).
+SPEC_PATHS = (
+    REGISTER_PATH,
+    INVITE_PATH,
+    MERCHANT_STATUS_PATH,
+    INTERVIEW_GET_PATH,
+    RESULT_LIST_PATH,
+    LANGUAGES_PATH,
+)
 SPEC_SOURCE = (
     "JobMojito's public MCP server repository JobMojito/mcp, file data/openapi.snapshot.json, "
     "commit 000ed4f2407c136db9903d04779d77a7b83c375e, trimmed to the paths "
-    "/job-interview-register-users and /invite-users and the component schemas they reference."
+    + ", ".join(SPEC_PATHS)
+    + " and the component schemas they reference."
 )
 REQUEST_SCHEMAS = {
     REGISTER_PATH: "JobInterviewRegisterUsersRequest",
@@ -106,6 +120,11 @@ def trim_openapi(spec: JsonObject, paths: Iterable[str], source: str = SPEC_SOUR
         },
         "paths": kept_paths,
     }
+
+
+def render_spec(spec: JsonObject) -> str:
+    """The text of the trimmed copy as it is stored (2-space JSON, UTF-8, final newline)."""
+    return json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
 
 
 @cache

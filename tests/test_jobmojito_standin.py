@@ -19,12 +19,14 @@ from sandbox.jobmojito_api import (
     INVITE_PATH,
     REGISTER_PATH,
     SPEC_PATH,
+    SPEC_PATHS,
     Credit,
     Fault,
     FaultKind,
     JobMojitoStandIn,
     load_spec,
     openapi_to_jsonschema,
+    render_spec,
     request_validator,
     response_validator,
     trim_openapi,
@@ -70,29 +72,51 @@ def register(client: httpx.Client, *emails: str, **extra: Any) -> httpx.Response
 # --- the trimmed OpenAPI copy ------------------------------------------------------------
 
 
-def test_trimmed_spec_keeps_two_paths_and_their_schemas() -> None:
+def test_trimmed_spec_keeps_its_paths_and_their_schemas() -> None:
     spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
-    assert set(spec["paths"]) == {REGISTER_PATH, INVITE_PATH}
+    assert list(spec["paths"]) == list(SPEC_PATHS)
+    assert set(SPEC_PATHS) == {
+        REGISTER_PATH,
+        INVITE_PATH,
+        "/merchant-status",
+        "/job-interview-get",
+        "/merchant-result-list",
+        "/platform-languages-list",
+    }
     assert set(spec["components"]["schemas"]) == {
         "Error",
         "InviteUsersRequest",
         "InviteUsersResponse",
+        "JobInterviewCreateFromArrayQuestion",
+        "JobInterviewGetResponse",
         "JobInterviewRegisterUsersRequest",
         "JobInterviewRegisterUsersResponse",
+        "LanguageAccent",
+        "MerchantResultListResponse",
+        "MerchantStatus",
+        "Pagination",
+        "PlatformLanguage",
+        "PlatformLanguagesListResponse",
         "RegisterUser",
     }
     assert "bearerAuth" in spec["components"]["securitySchemes"]
     assert spec["servers"][0]["url"] == "https://cool.jobmojito.com/functions/v1"
     for needle in ("JobMojito/mcp", "data/openapi.snapshot.json", "000ed4f2407c", "trimmed"):
         assert needle in spec["x-source"]
+    for path in SPEC_PATHS:
+        assert path in spec["x-source"]
     assert trim_openapi(spec, spec["paths"], spec["x-source"]) == spec
+    assert render_spec(spec) == SPEC_PATH.read_text(encoding="utf-8")
 
 
 def test_trimmed_spec_matches_shared_snapshot() -> None:
     if not SHARED_SNAPSHOT.exists():
         pytest.skip("../shared/jobmojito/openapi.snapshot.json is not beside this checkout")
     snapshot = json.loads(SHARED_SNAPSHOT.read_text(encoding="utf-8"))
-    assert trim_openapi(snapshot, [REGISTER_PATH, INVITE_PATH]) == load_spec()
+    trimmed = trim_openapi(snapshot, SPEC_PATHS)
+    assert trimmed == load_spec()
+    # Byte for byte: the stored copy is exactly what trim_openapi makes of the snapshot.
+    assert render_spec(trimmed) == SPEC_PATH.read_text(encoding="utf-8")
 
 
 def test_nullable_becomes_json_schema() -> None:
