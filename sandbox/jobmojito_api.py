@@ -854,6 +854,7 @@ class JobMojitoStandIn:
         self._faults: list[list[Any]] = []
         self._profiles: dict[str, str] = {}
         self._rows: list[_Row] = []
+        self._roles: dict[str, set[str]] = {}  # team/coaching invitations: email -> types
         # Per-user refusals JobMojito answers as `Error: …` (e.g. a candidate it will not take).
         self.refusals: dict[str, str] = {}
         self._configured_balance = balance if balance is not None else Balance()
@@ -922,6 +923,7 @@ class JobMojitoStandIn:
             self._faults.clear()
             self._profiles.clear()
             self._rows.clear()
+            self._roles.clear()
             self.refusals.clear()
             self._balance = self._configured_balance
 
@@ -969,11 +971,19 @@ class JobMojitoStandIn:
             row.updated_at = self._stamp()
             return row.profile_interview_id
 
-    def _row_for(self, email: str, interview_id: str | None) -> _Row:
+    def _enrolment(self, email: str, interview_id: str | None) -> _Row | None:
+        """The email's latest enrolment (in `interview_id`, if given), or None."""
         for row in reversed(self._rows):
             if row.email == email.lower() and interview_id in (None, row.interview_id):
                 return row
-        raise KeyError(f"no candidate {email!r}" + (f" in {interview_id}" if interview_id else ""))
+        return None
+
+    def _row_for(self, email: str, interview_id: str | None) -> _Row:
+        row = self._enrolment(email, interview_id)
+        if row is None:
+            where = f" in {interview_id}" if interview_id else ""
+            raise KeyError(f"no candidate {email!r}{where}")
+        return row
 
     def _start(self, row: _Row) -> None:
         if row.coach_status == NOT_STARTED:
@@ -1160,31 +1170,66 @@ class JobMojitoStandIn:
 
     def _invite_users(self, request: Request, token: str) -> list[JsonObject]:
         body = self._validated_body(request, INVITE_PATH)
+        force = body.get("force_invite") is True
         with self._lock:
-            return [self._invite_one(dict(user)) for user in body["users"]]
+            return [self._invite_one(dict(user), force) for user in body["users"]]
 
-    def _invite_one(self, user: JsonObject) -> JsonObject:
+    def _invite_one(self, user: JsonObject, force: bool) -> JsonObject:
+        """One user's invitation; its result is `Invited` (a new profile, emailed),
+        `Activated` (a profile JobMojito already has, given this access and emailed),
+        `Skipped` (already has it: nothing sent, nothing spent) or `Error: …`.
+
+        A candidate "already has it" when enrolled in that interview (registered or invited,
+        the latest enrolment); a team or coaching user when already invited with that type.
+        With `force_invite`, one who already has it and has not started is emailed again and
+        answered `Invited` (same enrolment, no credit). A new candidate costs a credit.
+        """
         kind = user.get("type") or "user"
         email = user.get("email")
         error = _invite_error(user, kind, self.interviews)
-        if error is None and kind == CANDIDATE and self._balance.exhausted:
-            error = NOT_ENOUGH_CREDITS.removeprefix("Error: ")
         if error is not None or not isinstance(email, str):
             return {**user, "email": email, "result": f"Error: {error}"}
+        known = email.lower() in self._profiles
         profile_interview_id = None
         if kind == CANDIDATE:
-            url = self._interview_url(user["interview_id"])
-            self._spend(user["interview_id"], email, "invitation", url, INVITE_PATH)
-            row = self._enrol(user, email, user["interview_id"], is_test=False)
-            profile_interview_id = row.profile_interview_id
+            result, profile_interview_id = self._invite_candidate(user, email, known, force)
         else:
-            self.emails_sent.append(email.lower())
+            result = self._invite_member(email, kind, known, force)
+        if result.startswith("Error: "):
+            return {**user, "email": email, "result": result}
         return {
             **user,
-            "result": "Invited",
+            "result": result,
             "profile_id": self._profile_id(email),
             "profile_interview_id": profile_interview_id,
         }
+
+    def _invite_candidate(
+        self, user: JsonObject, email: str, known: bool, force: bool
+    ) -> tuple[str, str | None]:
+        interview_id: str = user["interview_id"]
+        enrolled = self._enrolment(email, interview_id)
+        if enrolled is not None:
+            if force and enrolled.coach_status == NOT_STARTED:
+                self.emails_sent.append(email.lower())
+                return "Invited", enrolled.profile_interview_id
+            return "Skipped", enrolled.profile_interview_id
+        if self._balance.exhausted:
+            return NOT_ENOUGH_CREDITS, None
+        url = self._interview_url(interview_id)
+        self._spend(interview_id, email, "invitation", url, INVITE_PATH)
+        row = self._enrol(user, email, interview_id, is_test=False)
+        return ("Activated" if known else "Invited"), row.profile_interview_id
+
+    def _invite_member(self, email: str, kind: str, known: bool, force: bool) -> str:
+        roles = self._roles.setdefault(email.lower(), set())
+        if kind in roles and not force:
+            return "Skipped"
+        self.emails_sent.append(email.lower())
+        if kind in roles:
+            return "Invited"
+        roles.add(kind)
+        return "Activated" if known else "Invited"
 
     def _spend(self, interview_id: str, email: str, kind: str, url: str, endpoint: str) -> None:
         self.credits.append(Credit(interview_id, email.lower(), kind, url, endpoint))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -363,6 +364,121 @@ def test_invite_candidate_and_admin(client: httpx.Client, api: JobMojitoStandIn)
         ("cand@example.com", "invitation", INVITE_PATH)
     ]
     assert api.emails_sent == ["cand@example.com", "boss@example.com"]
+
+
+SALES = "d1c00b60-7e75-4292-9190-7037b95b349a"
+INVITE_RESULT = re.compile(r"^(Invited|Activated|Skipped|Error: .+)$")
+
+
+def invite(client: httpx.Client, *users: dict[str, Any], **extra: Any) -> list[str]:
+    """The per-user results of one /invite-users call, checked against the spec."""
+    response = client.post(INVITE_PATH, json={"users": list(users), **extra})
+    assert response.status_code == 200
+    answer = response.json()
+    assert list(response_validator("InviteUsersResponse").iter_errors(answer)) == []
+    assert [item["email"] for item in answer] == [user.get("email") for user in users]
+    assert all(INVITE_RESULT.match(item["result"]) for item in answer)
+    return [item["result"] for item in answer]
+
+
+def candidate(email: str, interview: str = INTERVIEW) -> dict[str, Any]:
+    return {"email": email, "name": "Cand", "type": "candidate", "interview_id": interview}
+
+
+@pytest.fixture
+def two_interviews(api: JobMojitoStandIn) -> Iterator[None]:
+    api.add_interview(SALES, "Sales lead")
+    yield
+    api.interviews.discard(SALES)
+
+
+def test_invite_candidate_already_enrolled_is_skipped(
+    client: httpx.Client, api: JobMojitoStandIn
+) -> None:
+    first = client.post(INVITE_PATH, json={"users": [candidate("a@example.com")]}).json()
+    again = client.post(INVITE_PATH, json={"users": [candidate("A@example.com")]}).json()
+    assert [first[0]["result"], again[0]["result"]] == ["Invited", "Skipped"]
+    assert again[0]["profile_interview_id"] == first[0]["profile_interview_id"]
+    assert again[0]["profile_id"] == first[0]["profile_id"]
+    assert invite(client, candidate("b@example.com"), candidate("b@example.com")) == [
+        "Invited",
+        "Skipped",
+    ]
+    assert api.credits_by_email() == {"a@example.com": 1, "b@example.com": 1}
+    assert api.emails_sent == ["a@example.com", "b@example.com"]
+    assert len(api.results()) == 2
+
+
+def test_invite_candidate_already_registered_is_skipped(
+    client: httpx.Client, api: JobMojitoStandIn
+) -> None:
+    (registered,) = register(client, "reg@example.com").json()
+    answer = client.post(INVITE_PATH, json={"users": [candidate("reg@example.com")]}).json()
+    assert answer[0]["result"] == "Skipped"
+    assert answer[0]["profile_interview_id"] == registered["profile_interview_id"]
+    assert len(api.credits) == 1
+    assert api.emails_sent == []
+
+
+def test_invite_known_profile_to_another_interview_is_activated(
+    client: httpx.Client, api: JobMojitoStandIn, two_interviews: None
+) -> None:
+    register(client, "known@example.com")
+    assert invite(client, candidate("known@example.com", SALES)) == ["Activated"]
+    assert [(c.interview_id, c.type) for c in api.credits] == [
+        (INTERVIEW, "url"),
+        (SALES, "invitation"),
+    ]
+    assert api.emails_sent == ["known@example.com"]
+    assert sorted(row["definition_id"] for row in api.results()) == sorted([INTERVIEW, SALES])
+
+
+def test_force_invite_emails_pending_candidates_again(
+    client: httpx.Client, api: JobMojitoStandIn
+) -> None:
+    assert invite(client, candidate("a@example.com"), candidate("b@example.com")) == [
+        "Invited",
+        "Invited",
+    ]
+    api.start("b@example.com")
+    forced = invite(
+        client, candidate("a@example.com"), candidate("b@example.com"), force_invite=True
+    )
+    assert forced == ["Invited", "Skipped"]
+    assert api.emails_sent == ["a@example.com", "b@example.com", "a@example.com"]
+    assert api.credits_by_email() == {"a@example.com": 1, "b@example.com": 1}
+    assert len(api.results()) == 2
+
+
+def test_invite_team_members_once(client: httpx.Client, api: JobMojitoStandIn) -> None:
+    boss = {"email": "boss@example.com", "type": "merchant"}
+    assert invite(client, boss) == ["Invited"]
+    assert invite(client, boss) == ["Skipped"]
+    assert invite(client, boss, force_invite=True) == ["Invited"]
+    assert invite(client, {**boss, "type": "mentor"}) == ["Activated"]
+    assert invite(client, {"email": "coach@example.com"}, {"email": "coach@example.com"}) == [
+        "Invited",
+        "Skipped",
+    ]
+    assert api.emails_sent == ["boss@example.com"] * 3 + ["coach@example.com"]
+    assert api.credits == []
+
+
+def test_invite_candidate_as_team_member_is_activated(
+    client: httpx.Client, api: JobMojitoStandIn
+) -> None:
+    register(client, "cand@example.com")
+    assert invite(client, {"email": "cand@example.com", "type": "merchant_selection"}) == [
+        "Activated"
+    ]
+    assert api.emails_sent == ["cand@example.com"]
+
+
+def test_reset_forgets_invitations(client: httpx.Client, api: JobMojitoStandIn) -> None:
+    boss = {"email": "boss@example.com", "type": "merchant"}
+    assert invite(client, boss, candidate("a@example.com")) == ["Invited", "Invited"]
+    api.reset()
+    assert invite(client, boss, candidate("a@example.com")) == ["Invited", "Invited"]
 
 
 def test_invite_requires_users(client: httpx.Client) -> None:
