@@ -25,8 +25,9 @@ the monthly credits first and then from the extra ones. On a limited plan, once
 Test registrations (`is_test`) cost a credit like any other.
 
 Faults for resilience tests are queued with `inject(Fault...)` and consumed one per call to
-any served path, reads included, in order. To make the port refuse connections, stop the
-server (`LoopbackServer.stop()`): the OS then answers connection refused.
+any served path, reads included, in order (`Fault....only(path)` keeps one for one path).
+To make the port refuse connections, stop the server (`LoopbackServer.stop()`): the OS then
+answers connection refused.
 
 Typical use::
 
@@ -245,7 +246,8 @@ class Fault:
     """One fault, applied to the next `times` calls. Build with the class methods.
 
     Only `STATUS` skips processing (no credit is spent); every other kind processes the
-    request first (credits spent) and then spoils the answer.
+    request first (credits spent) and then spoils the answer. A fault applies to calls to
+    any served path, unless `.only(path)` restricted it to one.
     """
 
     kind: FaultKind
@@ -256,6 +258,15 @@ class Fault:
     index: int = 0
     email: str = "stranger@example.org"
     times: int = 1
+    endpoint: str | None = None  # None: any served path
+
+    def only(self, endpoint: str) -> Fault:
+        """This fault for calls to `endpoint` only (e.g. `REGISTER_PATH`); calls to other
+        paths pass it by, and it keeps its place in the queue."""
+        path = _endpoint(endpoint)
+        if path is None:
+            raise ValueError(f"the stand-in does not serve {endpoint!r}")
+        return replace(self, endpoint=path)
 
     @classmethod
     def status(cls, status_code: int, *, retry_after: float | None = None, times: int = 1) -> Fault:
@@ -863,7 +874,8 @@ class JobMojitoStandIn:
     # -- configuration and inspection --
 
     def inject(self, fault: Fault) -> None:
-        """Queue `fault`; each call consumes the oldest pending fault (one of its `times`)."""
+        """Queue `fault`; each call consumes the oldest pending fault that applies to it (one
+        of its `times`)."""
         if fault.times < 1:
             raise ValueError("a fault must apply at least once")
         with self._lock:
@@ -1019,7 +1031,7 @@ class JobMojitoStandIn:
         if self.latency > 0:
             time.sleep(self.latency)
         endpoint = _endpoint(request.path)
-        fault = self._next_fault() if endpoint is not None else None
+        fault = self._next_fault(endpoint) if endpoint is not None else None
         outcome = self._answer(request, endpoint, fault)
         if self.on_processed is not None and endpoint is not None:
             self.on_processed(len(self.calls) + 1)
@@ -1037,16 +1049,17 @@ class JobMojitoStandIn:
         result: Iterable[bytes] = response(environ, start_response)
         return result
 
-    def _next_fault(self) -> Fault | None:
+    def _next_fault(self, endpoint: str) -> Fault | None:
+        """Take one use of the oldest pending fault that applies to a call to `endpoint`."""
         with self._lock:
-            if not self._faults:
-                return None
-            entry = self._faults[0]
-            entry[1] -= 1
-            if entry[1] <= 0:
-                self._faults.pop(0)
-            fault: Fault = entry[0]
-            return fault
+            for position, entry in enumerate(self._faults):
+                fault: Fault = entry[0]
+                if fault.endpoint in (None, endpoint):
+                    entry[1] -= 1
+                    if entry[1] <= 0:
+                        self._faults.pop(position)
+                    return fault
+            return None
 
     def _record(
         self,

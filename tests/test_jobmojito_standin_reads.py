@@ -228,6 +228,27 @@ def test_reads_and_writes_consume_one_queue_in_order(
     assert api.pending_faults == []
 
 
+def test_a_fault_only_for_one_path_waits_for_it(
+    client: httpx.Client, api: JobMojitoStandIn
+) -> None:
+    api.inject(Fault.status(503, times=2).only(BASE_PREFIX + REGISTER_PATH))
+    api.inject(Fault.status(500))
+    assert api.pending_faults[0].endpoint == REGISTER_PATH
+    empty = {"interview_id": BACKEND, "users": [], "merchant_id": MERCHANT}
+    answers = [
+        client.get(MERCHANT_STATUS_PATH).status_code,
+        client.get(MERCHANT_STATUS_PATH).status_code,
+        client.post(REGISTER_PATH, json=empty).status_code,
+        client.get(RESULT_LIST_PATH).status_code,
+        client.post(REGISTER_PATH, json=empty).status_code,
+        client.post(REGISTER_PATH, json=empty).status_code,
+    ]
+    assert answers == [500, 200, 503, 200, 503, 200]
+    assert api.pending_faults == []
+    with pytest.raises(ValueError):
+        Fault.reorder().only("/job-interview-create")
+
+
 def test_drop_after_processing_a_read(client: httpx.Client, api: JobMojitoStandIn) -> None:
     api.inject(Fault.drop_after_processing())
     with pytest.raises(httpx.TransportError):
