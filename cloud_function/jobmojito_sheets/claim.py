@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from jobmojito_sheets.candidate import email_key
 from jobmojito_sheets.plan import PlannedRow
 from jobmojito_sheets.results import Outcome
 from jobmojito_sheets.row_status import (
@@ -49,7 +50,7 @@ def claim_rows(
     send: list[PlannedRow] = []
     skipped: dict[int, Outcome] = {}
     for planned in rows:
-        other = None if force else taken.get(planned.source.email.strip().lower())
+        other = None if force else taken.get(email_key(planned.source.email))
         if other is None:
             send.append(planned)
         elif other == located.get(planned.row):

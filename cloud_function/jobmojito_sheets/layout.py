@@ -54,6 +54,13 @@ class Layout:
     outputs: dict[str, int]
     new_headers: dict[int, str] = field(default_factory=dict)
 
+    def columns_read(self) -> list[int]:
+        """The columns a run reads of each selected row: its inputs (name or first and last
+        name, email, candidate id) and the output columns the header already has."""
+        inputs = (self.name, self.first_name, self.last_name, self.email, self.external_id)
+        existing = [i for i in self.outputs.values() if i not in self.new_headers]
+        return sorted({i for i in inputs if i is not None} | set(existing))
+
     @property
     def width_needed(self) -> int:
         """Columns the grid must have for every output column to be written."""
@@ -74,8 +81,9 @@ def find_header_row(top_rows: Sequence[Sequence[str]]) -> int | None:
 def find_layout(top_rows: Sequence[Sequence[str]], widest_row: int) -> Layout:
     """Find the header row and every column; place the missing output columns.
 
-    `widest_row` is the number of filled columns of the widest row read, so new output
-    columns never land on a cell that holds anything in a row we read.
+    `widest_row` is how many columns from the left the rows read may hold something in, so
+    new output columns never land on a cell that holds anything in a row we read (the run
+    passes the grid's width when the columns right of the header are not free).
     """
     header_row = find_header_row(top_rows)
     if header_row is None:

@@ -3,6 +3,8 @@
 Between the read and each write the recruiter may sort, insert or delete rows. Before every
 write the function re-reads the email column; a row is written where its email still stands,
 or where that email now stands once and only once; otherwise it is not written at all.
+Emails are compared as `candidate.email_key` does: the case, NFC/NFD and punycode spellings
+of one mailbox are one.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from jobmojito_sheets.candidate import email_key
 from jobmojito_sheets.layout import Layout, normalise_header
 from jobmojito_sheets.row_status import cell_state
 
@@ -55,7 +58,7 @@ def locate_rows(
     one, and otherwise maps to None.
     A row read without an email is found only where it was, if its email cell is still empty.
     """
-    emails = {n: e.lower() for n, e in _column(email_column).items()}
+    emails = {n: email_key(e) for n, e in _column(email_column).items()}
     results = _column(result_column)
     positions: dict[str, list[int]] = defaultdict(list)
     for number, email in emails.items():
@@ -63,7 +66,7 @@ def locate_rows(
             positions[email].append(number)
     located: dict[int, int | None] = {}
     for row, (email, result) in expected.items():
-        key = email.strip().lower()
+        key = email_key(email)
         if not key:
             located[row] = row if emails.get(row, "") == "" else None
             continue
@@ -87,7 +90,7 @@ def registered_rows(
     another row: the selection may not include that row, or the script may have sent it in an
     earlier chunk of the same menu run.
     """
-    emails = {n: e.lower() for n, e in _column(email_column).items()}
+    emails = {n: email_key(e) for n, e in _column(email_column).items()}
     taken: dict[str, int] = {}
     for number, result in _column(result_column).items():
         email = emails.get(number, "")

@@ -1,18 +1,30 @@
-"""Plan before spending: which selected rows are sent, skipped or refused, and why (pure)."""
+"""Plan before spending: which selected rows are sent, skipped or refused, and why (pure).
+
+One mailbox is one candidate: rows are de-duplicated on `candidate.email_key`, so the
+spellings of one address (case, NFC/NFD, punycode/Unicode domain) are sent once.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
+from jobmojito_sheets.candidate import (
+    MAX_CELL_LENGTH,
+    MAX_NAME_LENGTH,
+    check_email,
+    clean_name,
+    email_key,
+    normalized_email,
+)
 from jobmojito_sheets.layout import Layout
 from jobmojito_sheets.row_status import (
     ALREADY_REGISTERED,
     EMAIL_EMPTY,
+    EMAIL_TOO_LONG,
     INTERRUPTED,
     NAME_EMPTY,
+    NAME_TOO_LONG,
     WOULD_SEND,
     RowStatus,
     cell_state,
@@ -20,10 +32,14 @@ from jobmojito_sheets.row_status import (
     invalid_email,
 )
 
+Cells = Sequence[str] | Mapping[int, str]  # a row as a list, or sparse by column index
+
 
 @dataclass(frozen=True)
 class SheetRow:
-    """One candidate row as read from the Sheet (cells trimmed; missing cells are "")."""
+    """One candidate row as read from the Sheet (cells trimmed; missing cells are ""): what the
+    recruiter typed, which the Sheet keeps. A name or email cell is kept to its first
+    1,001 characters, enough to know it is too long."""
 
     row: int
     name: str
@@ -47,6 +63,16 @@ class PlannedRow:
         return self.source.row
 
     @property
+    def name(self) -> str:
+        """The name as sent: control and format characters removed, whitespace collapsed."""
+        return clean_name(self.source.name)
+
+    @property
+    def email(self) -> str:
+        """The email as sent: email-validator's normalised form (the cell when not valid)."""
+        return normalized_email(self.source.email) or self.source.email
+
+    @property
     def refused(self) -> bool:
         """A bad row or a duplicate: not sent, its planned result written into the Sheet.
 
@@ -64,13 +90,22 @@ class Plan:
         return [p for p in self.rows if p.status is RowStatus.WOULD_SEND]
 
 
-def _cell(cells: Sequence[str], index: int | None) -> str:
-    if index is None or index >= len(cells):
+def _cell(cells: Cells, index: int | None) -> str:
+    if index is None:
+        return ""
+    if isinstance(cells, Mapping):
+        return str(cells.get(index, "")).strip()
+    if index >= len(cells):
         return ""
     return str(cells[index]).strip()
 
 
-def read_rows(layout: Layout, cells_by_row: Mapping[int, Sequence[str]]) -> list[SheetRow]:
+def _bounded(text: str) -> str:
+    """A name or email cell, kept only as far as needed to refuse it as too long."""
+    return text[: MAX_CELL_LENGTH + 1]
+
+
+def read_rows(layout: Layout, cells_by_row: Mapping[int, Cells]) -> list[SheetRow]:
     """Candidate rows below the header, in sheet order; wholly blank candidate rows are left out."""
     rows = []
     for number in sorted(cells_by_row):
@@ -83,8 +118,8 @@ def read_rows(layout: Layout, cells_by_row: Mapping[int, Sequence[str]]) -> list
             name = f"{_cell(cells, layout.first_name)} {_cell(cells, layout.last_name)}".strip()
         row = SheetRow(
             row=number,
-            name=name,
-            email=_cell(cells, layout.email),
+            name=_bounded(name),
+            email=_bounded(_cell(cells, layout.email)),
             external_id=_cell(cells, layout.external_id),
             result=_cell(cells, layout.outputs["result"]),
             interview_url=_cell(cells, layout.outputs["interview_url"]),
@@ -99,16 +134,30 @@ def email_problem(email: str) -> str | None:
     """Why an email address cannot be used, checked for syntax only (no network)."""
     if not email:
         return EMAIL_EMPTY
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        return invalid_email(str(error))
-    return None
+    if len(email) > MAX_CELL_LENGTH:
+        return EMAIL_TOO_LONG
+    problem = check_email(email)[1]
+    return invalid_email(problem) if problem is not None else None
+
+
+def name_problem(name: str) -> str | None:
+    """Why a name cannot be sent: empty once cleaned, or over 200 characters."""
+    if len(name) > MAX_CELL_LENGTH:
+        return NAME_TOO_LONG
+    cleaned = clean_name(name)
+    if not cleaned:
+        return NAME_EMPTY
+    return NAME_TOO_LONG if len(cleaned) > MAX_NAME_LENGTH else None
 
 
 def refusal(row: SheetRow) -> str | None:
     """Why the row's own data cannot be sent (the `invalid` rule), or None."""
-    return email_problem(row.email) or (None if row.name else NAME_EMPTY)
+    return email_problem(row.email) or name_problem(row.name)
+
+
+def candidate_key(row: SheetRow) -> str:
+    """The mailbox a row names, as rows are compared (its normalised email's key)."""
+    return email_key(normalized_email(row.email) or row.email)
 
 
 def claimed_by_earlier_run(row: SheetRow) -> PlannedRow | None:
@@ -133,18 +182,18 @@ def plan_invites(rows: Iterable[SheetRow], *, force: bool) -> Plan:
             earlier = claimed_by_earlier_run(row)
             if earlier is not None:
                 decided[row.row] = earlier
-                claimed.setdefault(row.email.lower(), row.row)
+                claimed.setdefault(candidate_key(row), row.row)
     for row in rows:
         if row.row in decided:
             continue
         problem = refusal(row)
-        first = claimed.get(row.email.lower())
+        first = claimed.get(candidate_key(row)) if problem is None else None
         if problem is not None:
             decided[row.row] = PlannedRow(row, RowStatus.INVALID, problem)
         elif first is not None:
             decided[row.row] = PlannedRow(row, RowStatus.DUPLICATE, duplicate_of(first))
         else:
-            claimed[row.email.lower()] = row.row
+            claimed[candidate_key(row)] = row.row
             decided[row.row] = PlannedRow(row, RowStatus.WOULD_SEND, WOULD_SEND)
     return Plan(tuple(decided[row.row] for row in rows))
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
+from jobmojito_sheets.candidate import email_key
 from jobmojito_sheets.layout import Layout
 from jobmojito_sheets.plan import PlannedRow
 from jobmojito_sheets.row_status import OK, RowStatus, jobmojito_error
@@ -53,18 +54,20 @@ def _outcome(row: int, item: Mapping[str, object]) -> Outcome | None:
 def match_results(sent: Sequence[PlannedRow], answer: Sequence[object]) -> dict[int, Outcome]:
     """Outcomes of the sent rows that the answer names, matched by email and external_id.
 
+    Emails are compared as `candidate.email_key` does (JobMojito may echo the sent,
+    normalised spelling, or another spelling of the same mailbox).
     Position is never used: an item naming an email we did not send, or the right email with
     another external_id, is ignored, so no candidate's link reaches another candidate's row.
     Sent rows the answer does not name, or names without a clear `ok` + link or `Error: …`,
     are absent from the result.
     """
-    by_email = {p.source.email.lower(): p for p in sent}
+    by_email = {email_key(p.email): p for p in sent}
     outcomes: dict[int, Outcome] = {}
     for item in answer:
         if not isinstance(item, Mapping):
             continue
         email = _text(item.get("email"))
-        planned = by_email.get(email.lower()) if email else None
+        planned = by_email.get(email_key(email)) if email else None
         if planned is None or planned.row in outcomes:
             continue
         external_id = _text(item.get("external_id"))

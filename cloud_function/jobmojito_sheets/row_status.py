@@ -11,7 +11,8 @@ runs) is read back here, by `cell_state`.
 | `ok`          | `ok`                                                 | yes                  |
 | `registered`  | `Skipped: already registered`                        | no, the row is kept  |
 | `duplicate`   | `Skipped: duplicate of row N`                        | yes                  |
-| `invalid`     | `Error: email is empty`, `Error: invalid email …`    | yes                  |
+| `invalid`     | `Error: email is empty`, `Error: invalid email …`,   | yes                  |
+|               | `Error: name is too long (over 200 characters)`      |                      |
 | `error`       | `Error: …` as JobMojito says it                      | yes                  |
 | `pending`     | `Pending (run <id>, <UTC time>)`                     | yes                  |
 | `interrupted` | `Skipped: pending from an interrupted run: …`        | no, the row is kept  |
@@ -45,6 +46,8 @@ ALREADY_REGISTERED = "Skipped: already registered"
 INTERRUPTED = "Skipped: pending from an interrupted run: check in JobMojito, then use force"
 EMAIL_EMPTY = "Error: email is empty"
 NAME_EMPTY = "Error: name is empty"
+NAME_TOO_LONG = "Error: name is too long (over 200 characters)"
+EMAIL_TOO_LONG = "Error: email is too long (over 1000 characters)"
 NOT_SENT_UNREACHABLE = "Not sent: JobMojito could not be reached; run the menu again"
 NOT_SENT_STOPPED = "Not sent: the run stopped before this row; run the menu again"
 NOT_SENT_MOVED = "Not sent: the row moved while the run was going; run the menu again"

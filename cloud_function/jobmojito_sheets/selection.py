@@ -1,4 +1,10 @@
-"""Which sheet rows a selection touches: A1 ranges in, sorted row numbers out (pure)."""
+"""Which sheet rows a selection touches: A1 ranges in, row spans out (pure).
+
+The work grows with the number of ranges (at most 1,000), never with the rows they name:
+each range is reduced to its bounds, the bounds are merged into spans, and rows are counted
+from the spans, so `"1:9999999"` costs what `"2:3"` does. A list of row numbers is made only
+once the count is known to be within MAX_ROWS.
+"""
 
 from __future__ import annotations
 
@@ -49,12 +55,82 @@ def rows_of_range(text: str, row_count: int, column_count: int) -> range:
     return range(start + 1, end + 1)
 
 
-def selected_rows(ranges: Iterable[str], row_count: int, column_count: int) -> list[int]:
-    """Every row any range touches, once, in sheet order."""
-    rows: set[int] = set()
+Span = tuple[int, int]  # first and last row, inclusive
+
+
+def merge_spans(spans: Iterable[Span]) -> list[Span]:
+    """Spans sorted, with overlapping and adjacent ones joined."""
+    merged: list[Span] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def selected_spans(ranges: Iterable[str], row_count: int, column_count: int) -> list[Span]:
+    """The rows the ranges touch, as merged spans, from the ranges' bounds only."""
+    spans = []
     for text in ranges:
-        rows.update(rows_of_range(text, row_count, column_count))
-    return sorted(rows)
+        rows = rows_of_range(text, row_count, column_count)
+        if rows:
+            spans.append((rows.start, rows.stop - 1))
+    return merge_spans(spans)
+
+
+def span_rows(spans: Iterable[Span]) -> int:
+    """How many rows the (merged) spans hold."""
+    return sum(last - first + 1 for first, last in spans)
+
+
+def clip_spans(spans: Iterable[Span], first_row: int) -> list[Span]:
+    """The part of the spans from `first_row` down."""
+    return [(max(a, first_row), b) for a, b in spans if b >= first_row]
+
+
+def rows_in(spans: Iterable[Span]) -> list[int]:
+    """Every row of the spans; only for spans whose rows were counted first (`span_rows`)."""
+    return [row for first, last in spans for row in range(first, last + 1)]
+
+
+def selected_rows(ranges: Iterable[str], row_count: int, column_count: int) -> list[int]:
+    """Every row any range touches, once, in sheet order (count them first: `span_rows`)."""
+    return rows_in(selected_spans(ranges, row_count, column_count))
+
+
+def plan_reads(
+    spans: Sequence[Span], *, per_read: int, max_reads: int, bridge_rows: int
+) -> list[list[Span]] | None:
+    """Group the spans into reads of at most `per_read` spans each, or None when that needs
+    more than `max_reads` reads.
+
+    Gaps are bridged, smallest first, while the spans do not fit one read and the bridged rows
+    (read and ignored) stay within `bridge_rows`, so a selection split around filtered rows is
+    one read without a few far-apart rows making the function read the whole tab.
+    """
+    spans = merge_spans(spans)
+    if not spans:
+        return []
+    gaps = sorted(range(1, len(spans)), key=lambda i: spans[i][0] - spans[i - 1][1])
+    bridged: set[int] = set()
+    spent = 0
+    for i in gaps:
+        if len(spans) - len(bridged) <= per_read:
+            break
+        gap = spans[i][0] - spans[i - 1][1] - 1
+        if spent + gap > bridge_rows:
+            break
+        bridged.add(i)
+        spent += gap
+    joined: list[Span] = [spans[0]]
+    for i in range(1, len(spans)):
+        if i in bridged:
+            joined[-1] = (joined[-1][0], spans[i][1])
+        else:
+            joined.append(spans[i])
+    reads = [joined[i : i + per_read] for i in range(0, len(joined), per_read)]
+    return reads if len(reads) <= max_reads else None
 
 
 def row_spans(rows: Sequence[int]) -> list[tuple[int, int]]:

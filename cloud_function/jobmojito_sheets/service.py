@@ -13,6 +13,7 @@ This is the imperative shell that strings the pure rules together. Its promises:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import threading
@@ -23,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jobmojito_sheets.claim import claim_rows, unmarked
+from jobmojito_sheets.column_memory import ColumnMemory, Groups
 from jobmojito_sheets.config import Settings
 from jobmojito_sheets.deadline import Deadline
 from jobmojito_sheets.error_codes import ErrorCode
@@ -32,6 +34,14 @@ from jobmojito_sheets.jobmojito import JobMojitoClient, JobMojitoFailure, NotSta
 from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_header_row, find_layout
 from jobmojito_sheets.locate import registered_rows
 from jobmojito_sheets.plan import Plan, PlannedRow, batches, plan_invites, read_rows
+from jobmojito_sheets.read_plan import (
+    Block,
+    Cells,
+    any_filled,
+    blocks,
+    column_groups,
+    merge_cells,
+)
 from jobmojito_sheets.request_body import InviteRequest
 from jobmojito_sheets.results import Outcome
 from jobmojito_sheets.row_status import (
@@ -42,15 +52,26 @@ from jobmojito_sheets.row_status import (
     summarize,
 )
 from jobmojito_sheets.schedule import BatchTimes
-from jobmojito_sheets.selection import coalesce_spans, row_spans, selected_rows
+from jobmojito_sheets.selection import (
+    Span,
+    clip_spans,
+    plan_reads,
+    rows_in,
+    selected_spans,
+    span_rows,
+)
 from jobmojito_sheets.settle import settle_batch, stop_error
 from jobmojito_sheets.sheets import SheetsGateway, Tab
 from jobmojito_sheets.writer import Flushed, SheetWriter, Snapshot
 
 log = logging.getLogger(__name__)
 
-# Ranges in the one read of the selection (they travel in the request's URL).
+# Ranges in one read of the selection (they travel in the request's URL).
 MAX_READ_RANGES = 50
+# A selection is read in at most this many reads; rows between its blocks are read (and
+# ignored) to join them, up to this many per MAX_ROWS row.
+MAX_SELECTION_READS = 4
+BRIDGED_ROWS_PER_MAX_ROW = 10
 
 
 def find_tab(tabs: Sequence[Tab], request: InviteRequest) -> Tab:
@@ -74,32 +95,78 @@ def _too_many(count: int, limit: int) -> TooLarge:
     )
 
 
+def _too_spread(spans: int) -> TooLarge:
+    return TooLarge(
+        f"The selection is split into {spans} blocks far apart in the tab; select the rows in "
+        "fewer blocks (or fewer at a time) and run again."
+    )
+
+
+# The columns each tab was last read in (`column_memory`), shared by the process's calls.
+COLUMNS_LAST_READ = ColumnMemory()
+
+
+def _reads(below_top: list[Span], groups: Groups, max_rows: int) -> list[list[Span]]:
+    """The reads of the selected rows below the top rows, in these column groups."""
+    if not below_top:
+        return []
+    reads = plan_reads(
+        below_top,
+        per_read=max(1, MAX_READ_RANGES // len(groups)),
+        max_reads=MAX_SELECTION_READS,
+        bridge_rows=BRIDGED_ROWS_PER_MAX_ROW * max_rows,
+    )
+    if reads is None:
+        raise _too_spread(len(below_top))
+    return reads
+
+
 def read_selection(
     sheets: SheetsGateway, tab: Tab, request: InviteRequest, max_rows: int
 ) -> tuple[Layout, Plan]:
-    """Two reads: the tab's properties were read already; now the header rows and the selection."""
-    rows = selected_rows(request.ranges, tab.row_count, tab.column_count)
-    below_top = [r for r in rows if r > HEADER_SEARCH_ROWS]
-    if len(below_top) > max_rows:
-        raise _too_many(len(rows), max_rows)
-    spans = coalesce_spans(row_spans(below_top), MAX_READ_RANGES)
+    """The tab's properties were read already; now the header rows, and only the columns the
+    run needs of the selected rows (`read_plan`): in one read when the columns are those the
+    last call on this tab needed (`column_memory`), else in a second read.
+
+    Rows are counted from the ranges' bounds before anything is read, so a selection over
+    MAX_ROWS is refused at once whatever it names. New output columns go right of the header's
+    last filled cell when those columns are empty in every selected row, and right of the
+    grid's last column otherwise (where nothing can be overwritten).
+    """
+    spans = selected_spans(request.ranges, tab.row_count, tab.column_count)
+    below_top = clip_spans(spans, HEADER_SEARCH_ROWS + 1)
+    if span_rows(below_top) > max_rows:
+        raise _too_many(span_rows(spans), max_rows)
+    selected = set(rows_in(spans))
     top = min(HEADER_SEARCH_ROWS, tab.row_count)
-    values = sheets.read(tab, [f"1:{top}"] + [f"{a}:{b}" for a, b in spans])
-    top_rows = values[0] if values else []
-    cells_by_row: dict[int, list[str]] = {
-        number: cells for number, cells in enumerate(top_rows, start=1) if number in rows
-    }
-    selected = set(rows)
-    for (first, _last), block in zip(spans, values[1:], strict=False):
-        for offset, cells in enumerate(block):
-            if first + offset in selected:
-                cells_by_row[first + offset] = cells
+    key = (request.spreadsheet_id, tab.sheet_id)
+    guess = COLUMNS_LAST_READ.get(key)
+    if guess is not None and any(last >= tab.column_count for _, last in guess):
+        guess = None  # the grid has shrunk since: those columns cannot be read
+    guessed: list[Block] = []
+    if guess and below_top:
+        with contextlib.suppress(TooLarge):  # the guess would not fit; the real columns may
+            guessed = blocks(_reads(below_top, guess, max_rows)[0], guess)
+    read = sheets.read(tab, [f"1:{top}", *(b.a1 for b in guessed)])
+    top_rows = read[0] if read else []
     header_row = find_header_row(top_rows) or 0
-    below_header = [
-        c for n, c in [*enumerate(top_rows, 1), *cells_by_row.items()] if n >= header_row
-    ]
-    widest = max((len(c) for c in below_header), default=0)
-    layout = find_layout(top_rows, widest)
+    top_widest = max((len(c) for n, c in enumerate(top_rows, 1) if n >= header_row), default=0)
+    layout = find_layout(top_rows, top_widest)
+    free = [i for i in layout.new_headers if i < tab.column_count]  # where new outputs go
+    groups = tuple(column_groups([*layout.columns_read(), *free]))
+    COLUMNS_LAST_READ.put(key, groups)
+    reads = _reads(below_top, groups, max_rows)
+    cells_by_row: dict[int, Cells] = {
+        n: dict(enumerate(cells)) for n, cells in enumerate(top_rows, 1) if n in selected
+    }
+    if guessed and guess == groups:  # the first read brought the selection's first part too
+        merge_cells(cells_by_row, guessed, read[1:], selected)
+        reads = reads[1:]
+    for spans_of_read in reads:
+        ranges = blocks(spans_of_read, groups)
+        merge_cells(cells_by_row, ranges, sheets.read(tab, [r.a1 for r in ranges]), selected)
+    if free and any_filled(cells_by_row, free):
+        layout = find_layout(top_rows, max(top_widest, tab.column_count))
     candidates = read_rows(layout, cells_by_row)
     if len(candidates) > max_rows:
         raise _too_many(len(candidates), max_rows)
@@ -301,7 +368,9 @@ def _send(
     """One batch, sent only if it can still finish before the deadline (`schedule`)."""
     if cancel.is_set() or not times.may_start(deadline.left_for_work()):
         raise NotStarted("no time left for this batch")
-    users = [UserPayload(p.source.name, p.source.email, p.source.external_id) for p in batch]
+    # What JobMojito gets is the clean form (name cleaned, email normalised); the Sheet keeps
+    # what the recruiter typed.
+    users = [UserPayload(p.name, p.email, p.source.external_id) for p in batch]
     started = deadline.clock()
     try:
         return client.register(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -286,13 +287,32 @@ def test_missing_or_absurd_access_token_is_401(
 ODD_ROWS = [
     ["Name", "Email"],
     ["Ann\x07 Lee", "ann@example.com"],
-    ["L" * 5000, "long.name@example.com"],
+    ["L" * 200, "long.name@example.com"],
     ["مريم الحسن", "maryam@example.com"],
     ["👩\u200d💻 Zed\u200dJoiner", "zwj@example.com"],
     ["Bob Roe", "bob@@example.com"],
     ["  Carl Spaces\t ", "  carl@example.com "],
     ["Tab\tIn Middle", "tab@example.com"],
+    ["Line\r\nBreak", "lines@example.com"],
+    ["\u202eRight\u202c To\u2066Left\u2069", "bidi@example.com"],
+    ["Zero\u200bWidth\ufeff", "zero@example.com"],
+    ["L" * 201, "too.long@example.com"],
+    ["N" * 50_000, "huge.name@example.com"],
+    ["Huge Email", "e" * 50_000 + "@example.com"],
 ]
+# What JobMojito gets for each sendable row: control and format characters gone (the zero-width
+# joiner kept), whitespace collapsed, the email normalised.
+SENT = {
+    2: ("Ann Lee", "ann@example.com"),
+    3: ("L" * 200, "long.name@example.com"),
+    4: ("مريم الحسن", "maryam@example.com"),
+    5: ("👩\u200d💻 Zed\u200dJoiner", "zwj@example.com"),
+    7: ("Carl Spaces", "carl@example.com"),
+    8: ("Tab In Middle", "tab@example.com"),
+    9: ("Line Break", "lines@example.com"),
+    10: ("Right ToLeft", "bidi@example.com"),
+    11: ("ZeroWidth", "zero@example.com"),
+}
 
 
 def test_odd_cells_are_handled_row_by_row(
@@ -301,20 +321,63 @@ def test_odd_cells_are_handled_row_by_row(
     world: Sandbox,
 ) -> None:
     sheet = new_sheet([list(row) for row in ODD_ROWS])
-    response = sheet.call(function, ["A2:B8"])
+    response = sheet.call(function, [f"A2:B{len(ODD_ROWS)}"])
     assert response.status_code == 200, response.text[:2000]
     results = {r["row"]: r["result"] for r in response.json()["rows"]}
     assert results[6].startswith("Error: invalid email address"), results[6]
-    assert {row: result for row, result in results.items() if row != 6} == {
-        row: "ok" for row in (2, 3, 4, 5, 7, 8)
-    }
+    assert results[12] == results[13] == "Error: name is too long (over 200 characters)"
+    assert results[14] == "Error: email is too long (over 1000 characters)"
+    assert {row: result for row, result in results.items() if row in SENT} == dict.fromkeys(
+        SENT, "ok"
+    )
     assert len(world.jobmojito.calls) == 1
     users = world.jobmojito.calls[-1].json["users"]
-    sent = [(u["name"], u["email"]) for u in users]
-    assert sent == [
-        (name.strip(), email.strip()) for name, email in ODD_ROWS[1:] if email != "bob@@example.com"
-    ]
+    assert [(u["name"], u["email"]) for u in users] == list(SENT.values())
     values = sheet.values()
     assert any(cell.startswith("Error: invalid email address") for cell in values[5])
-    # The candidates' own cells are untouched.
+    # The candidates' own cells are untouched: the Sheet keeps what the recruiter typed.
     assert [row[:2] for row in values] == [row[:2] for row in ODD_ROWS]
+    assert len(response.text) < 100_000  # a 50,000-character cell is not echoed back
+
+
+NFD_JOSE = unicodedata.normalize("NFD", "josé")
+NFC_JOSE = unicodedata.normalize("NFC", "josé")
+
+
+def test_spellings_of_one_mailbox_are_one_candidate_sent_normalised(
+    function: FunctionProcess,
+    new_sheet: NewSheet,
+    world: Sandbox,
+) -> None:
+    rows = [
+        ["Name", "Email"],
+        ["José A", f"{NFD_JOSE}@bücher.example"],  # decomposed é, Unicode domain
+        ["José B", f"{NFC_JOSE}@xn--bcher-kva.example"],  # composed é, punycode domain
+        ["José C", f"{NFC_JOSE.upper()}@BÜCHER.EXAMPLE"],
+        ["Ann", "Ann@Example.COM"],
+        ["Ann again", "ann@example.com"],
+    ]
+    sheet = new_sheet(rows)
+    response = sheet.call(function, ["A2:B6"])
+    assert response.status_code == 200, response.text[:2000]
+    answer = {r["row"]: r for r in response.json()["rows"]}
+    assert answer[2]["status"] == "ok" and answer[5]["status"] == "ok"
+    assert answer[3]["result"] == answer[4]["result"] == "Skipped: duplicate of row 2"
+    assert answer[6]["result"] == "Skipped: duplicate of row 5"
+    users = [u for call in world.jobmojito.calls for u in call.json["users"]]
+    assert [u["email"] for u in users] == [f"{NFC_JOSE}@bücher.example", "Ann@example.com"]
+    assert world.jobmojito.credits_by_email() == {
+        f"{NFC_JOSE}@bücher.example": 1,
+        "ann@example.com": 1,
+    }
+    # The results map back to the rows by the normalised email, and the typed text stays.
+    values = sheet.values()
+    assert values[1][0:2] == rows[1] and values[1][3] == "ok"
+    assert values[4][0:2] == rows[4] and values[4][3] == "ok"
+    assert answer[2]["email"] == rows[1][1]  # the answer names the row as the Sheet has it
+    again = sheet.call(function, ["A2:B6"])  # a second run sends nobody again
+    assert again.status_code == 200, again.text[:2000]
+    assert world.jobmojito.credits_by_email() == {
+        f"{NFC_JOSE}@bücher.example": 1,
+        "ann@example.com": 1,
+    }

@@ -277,7 +277,7 @@ def test_link_that_looks_like_a_formula_lands_as_text(
 # --- Sheets calls per run ------------------------------------------------------------------
 
 
-def test_one_run_reads_twice_then_one_locating_read_per_write(
+def test_one_run_reads_three_times_then_one_locating_read_per_write(
     function: FunctionProcess, new_sheet: NewSheet
 ) -> None:
     sheet = new_sheet()
@@ -286,8 +286,9 @@ def test_one_run_reads_twice_then_one_locating_read_per_write(
     writes = sheet.requests("values.batchUpdate")
     # One batch: its pending markers are written before it is sent, its results after.
     assert writes == 2
-    # The tab's rows are read once; each write is preceded by one read of the email column.
-    assert sheet.requests("values.batchGet") == 1 + writes
+    # The header rows are read once, then the selected rows' columns once; each write is
+    # preceded by one read of the email column.
+    assert sheet.requests("values.batchGet") == 2 + writes
 
 
 def test_sheets_are_opened_with_the_callers_own_access_token(
@@ -338,7 +339,8 @@ def test_a_selection_split_around_filtered_rows_is_read_in_one_bounded_request(
         r for r in world.sheets.requests
         if r.kind == "values.batchGet" and sheet.spreadsheet_id in r.path
     ]  # fmt: skip
-    assert len(reads[0].query["ranges"]) <= 51  # the header rows and at most 50 spans
+    assert reads[0].query["ranges"] == ["'Candidates'!1:5"]  # the header rows
+    assert len(reads[1].query["ranges"]) <= 50  # then at most 50 ranges of the selection
     values = sheet.values()
     assert all(cell(sheet, f"D{r}") == "ok" for r in range(2, 302, 2))
     assert all(len(values[r - 1]) == 2 for r in range(3, 302, 2))  # unselected rows untouched

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jobmojito_sheets.claim import claim_rows, unmarked
+from jobmojito_sheets.locate import registered_rows
 from jobmojito_sheets.plan import PlannedRow, SheetRow
 from jobmojito_sheets.results import Outcome
 from jobmojito_sheets.row_status import (
@@ -51,3 +52,12 @@ def test_unmarked_rows_are_not_sent_and_say_why() -> None:
     assert unmarked([BOB], sheets_failed=False) == {
         3: Outcome(3, RowStatus.NOT_SENT, NOT_SENT_MOVED)
     }
+
+
+def test_another_spelling_of_a_held_candidate_is_a_duplicate() -> None:
+    held = registered_rows(
+        [["Email"], ["ann@xn--bcher-kva.example"]], [["result"], ["ok"]], header_row=1
+    )
+    spelled = _row(5, "ANN@Bücher.example")
+    claim = claim_rows([spelled], held, {5: 5}, force=False)
+    assert claim.send == () and claim.skipped[5].status is RowStatus.DUPLICATE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from jobmojito_sheets.layout import find_layout
 from jobmojito_sheets.locate import header_still_matches, locate_rows, registered_rows
 
@@ -77,3 +79,22 @@ def test_registered_rows_maps_each_done_or_pending_email_to_its_first_row() -> N
     emails = column("Email", "a@x.com", "B@x.com", "c@x.com", "b@x.com", "d@x.com")
     results = column("ok", "ok", MARK, "", "ok", "Error: bad")
     assert registered_rows(emails, results, 1) == {"a@x.com": 2, "b@x.com": 3}
+
+
+NFD = unicodedata.normalize("NFD", "josé@example.com")
+NFC = unicodedata.normalize("NFC", "josé@example.com")
+
+
+def test_a_row_is_found_whatever_spelling_of_its_email_the_sheet_holds() -> None:
+    emails = column("Email", "a@x.com", NFD, "ann@xn--bcher-kva.example")
+    expected = {3: (NFC, ""), 4: ("Ann@Bücher.example", "")}
+    assert locate_rows(expected, emails, RESULTS, 1) == {3: 3, 4: 4}
+    moved = column("Email", NFD, "a@x.com")
+    assert locate_rows({3: (NFC, "")}, moved, RESULTS, 1) == {3: 2}
+
+
+def test_registered_rows_are_keyed_by_mailbox() -> None:
+    emails = column("Email", NFD, "ann@xn--bcher-kva.example")
+    results = column("result", "ok", MARK)
+    taken = registered_rows(emails, results, 1)
+    assert taken == {NFC: 2, "ann@bücher.example": 3}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 import pytest
@@ -235,3 +236,73 @@ def test_batches(count: int, size: int, sizes: list[int]) -> None:
     split = batches(rows, size)
     assert [len(batch) for batch in split] == sizes
     assert [p for batch in split for p in batch] == rows
+
+
+# -- what is sent, and what makes a row invalid ------------------------------------------------
+
+NFD_ANN = unicodedata.normalize("NFD", "Ánn")
+NFC_ANN = unicodedata.normalize("NFC", "Ánn")
+
+
+def test_names_are_sent_clean_and_the_row_keeps_what_was_typed() -> None:
+    typed = SheetRow(2, "\u202eAnn\u202c\r\n  Lee\x07", "Ann@Example.COM")
+    (planned,) = plan_invites([typed], force=False).rows
+    assert planned.status is RowStatus.WOULD_SEND
+    assert (planned.name, planned.email) == ("Ann Lee", "Ann@example.com")
+    assert planned.source == typed
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "result"),
+    [
+        ("N" * 201, "a@x.com", "Error: name is too long (over 200 characters)"),
+        ("N" * 1001, "a@x.com", "Error: name is too long (over 200 characters)"),
+        ("\u202e\u200b", "a@x.com", "Error: name is empty"),
+        ("Ann", "e" * 1001, "Error: email is too long (over 1000 characters)"),
+        ("N" * 5000, "e" * 5000, "Error: email is too long (over 1000 characters)"),
+    ],
+)
+def test_overlong_or_invisible_names_and_huge_emails_are_invalid(
+    name: str, email: str, result: str
+) -> None:
+    assert _plan(SheetRow(2, name, email))[2] == (RowStatus.INVALID, result)
+
+
+def test_a_200_character_name_is_sent() -> None:
+    assert _plan(SheetRow(2, "N" * 200, "a@x.com"))[2][0] is RowStatus.WOULD_SEND
+    assert _plan(SheetRow(2, " " + "N" * 200 + "\u200b ", "a@x.com"))[2][0] is RowStatus.WOULD_SEND
+
+
+def test_spellings_of_one_mailbox_are_one_candidate() -> None:
+    rows = [
+        SheetRow(2, "A", f"{NFD_ANN}@bücher.example"),
+        SheetRow(3, "B", f"{NFC_ANN}@xn--bcher-kva.example"),
+        SheetRow(4, "C", f"{NFC_ANN.upper()}@BÜCHER.example"),
+        SheetRow(5, "D", f"{NFC_ANN}@bucher.example"),  # another domain: another mailbox
+    ]
+    plan = _plan(*rows)
+    assert plan[2][0] is RowStatus.WOULD_SEND
+    assert plan[3] == plan[4] == (RowStatus.DUPLICATE, "Skipped: duplicate of row 2")
+    assert plan[5][0] is RowStatus.WOULD_SEND
+
+
+def test_a_registered_spelling_claims_the_others() -> None:
+    rows = [
+        SheetRow(2, "A", f"{NFD_ANN}@x.com"),
+        SheetRow(3, "B", f"{NFC_ANN}@x.com", result="ok"),
+    ]
+    assert _plan(*rows)[2] == (RowStatus.DUPLICATE, "Skipped: duplicate of row 3")
+
+
+def test_read_rows_keeps_at_most_1001_characters_of_a_name_or_email_cell() -> None:
+    layout = find_layout([["Name", "Email"]], widest_row=2)
+    (row,) = read_rows(layout, {2: {0: "N" * 50_000, 1: "e" * 50_000}})
+    assert len(row.name) == len(row.email) == 1001
+    assert _plan(row)[2][0] is RowStatus.INVALID
+
+
+def test_read_rows_takes_sparse_rows() -> None:
+    layout = find_layout([["Name", "", "", "Email"]], widest_row=4)
+    assert read_rows(layout, {2: {0: "Ann", 3: "ann@x.com"}, 3: {}}) == [
+        SheetRow(2, "Ann", "ann@x.com")
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from jobmojito_sheets.layout import Layout
 from jobmojito_sheets.plan import PlannedRow, SheetRow
@@ -151,3 +153,16 @@ def test_header_cells_are_the_new_output_columns_only() -> None:
         "interview_url": "interview_url",
         "profile_interview_id": "profile_interview_id",
     }
+
+
+def test_the_answer_maps_back_by_the_normalised_email() -> None:
+    nfd = unicodedata.normalize("NFD", "josé")
+    nfc = unicodedata.normalize("NFC", "josé")
+    jose = PlannedRow(
+        SheetRow(7, "José", f"{nfd}@XN--BCHER-KVA.example"), RowStatus.WOULD_SEND, WOULD_SEND
+    )
+    assert jose.email == f"{nfc}@bücher.example"  # what is sent
+    for echoed in (jose.email, f"{nfc}@xn--bcher-kva.example", f"{nfd}@Bücher.EXAMPLE"):
+        outcomes = match_results([jose, BOB], [_ok(echoed, URL_A)])
+        assert outcomes == {7: Outcome(7, RowStatus.OK, "ok", URL_A, "p")}, echoed
+    assert match_results([jose], [_ok(f"{nfc}@bucher.example", URL_A)]) == {}

@@ -1,0 +1,78 @@
+"""What is sent for a candidate, made from what the recruiter typed (pure).
+
+The Sheet keeps what the recruiter typed; JobMojito gets a clean form of it:
+- the email as email-validator normalises it (`ValidatedEmail.normalized`: Unicode NFC,
+  the domain lower-cased and in its Unicode form, so `ann@xn--bcher-kva.example` and
+  `ann@bücher.example` are one address);
+- the name with control and format characters removed (Unicode categories Cc and Cf: bidi
+  overrides and isolates such as U+202E, zero-width spaces, byte-order marks) and its
+  whitespace, line breaks included, collapsed to single spaces. The zero-width joiner and
+  non-joiner (U+200D, U+200C) are kept: they are part of how Persian, Indic and emoji
+  spellings are written, and PRECIS (RFC 8264) keeps them too.
+
+One mailbox is one candidate: `email_key` is the form every comparison of emails uses
+(de-duplication, locating a row, matching JobMojito's answer), and agrees between a typed
+spelling and its normalised form.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import unicodedata
+from functools import lru_cache
+
+from email_validator import EmailNotValidError, validate_email
+
+MAX_CELL_LENGTH = 1000  # a name or email cell longer than this is refused unread
+MAX_NAME_LENGTH = 200
+
+_KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})  # ZWNJ, ZWJ
+
+
+def clean_name(text: str) -> str:
+    """The name as sent: no control or format characters, whitespace collapsed."""
+    kept = "".join(
+        char
+        for char in text
+        if char.isspace()
+        or char in _KEPT_FORMAT_CHARACTERS
+        or unicodedata.category(char) not in ("Cc", "Cf")
+    )
+    return " ".join(kept.split())
+
+
+@lru_cache(maxsize=8192)
+def check_email(text: str) -> tuple[str | None, str | None]:
+    """(the normalised address, None), or (None, why it is not an address); no network."""
+    try:
+        validated = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as error:
+        return None, str(error)
+    return validated.normalized, None
+
+
+def normalized_email(text: str) -> str | None:
+    """The address as sent, or None when `text` is not a valid address."""
+    if len(text) > MAX_CELL_LENGTH:
+        return None
+    return check_email(text)[0]
+
+
+def _unicode_domain(domain: str) -> str:
+    labels = []
+    for label in domain.split("."):
+        if label[:4].lower() == "xn--":
+            with contextlib.suppress(UnicodeError, ValueError):
+                label = label[4:].encode("ascii").decode("punycode")
+        labels.append(label)
+    return ".".join(labels)
+
+
+def email_key(text: str) -> str:
+    """The form emails are compared in: trimmed, NFC, punycode labels of the domain in
+    Unicode, lower-cased. Cheap enough for a whole column, and never raises."""
+    text = unicodedata.normalize("NFC", text.strip())
+    local, at, domain = text.rpartition("@")
+    if at and "xn--" in domain.lower():
+        text = f"{local}@{unicodedata.normalize('NFC', _unicode_domain(domain))}"
+    return text.lower()

@@ -1,0 +1,76 @@
+"""What a run reads of its selected rows: only the columns it needs (pure).
+
+A row may be wide (notes, CVs pasted into cells of 50,000 characters); the run needs only its
+name, email and candidate id and its output cells. Each read asks, for each span of rows, one
+A1 range per run of adjacent needed columns ("B6:C900", "F6:F900"), and the cells come back
+as a sparse map per row: column index to text, nothing else kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from jobmojito_sheets.layout import column_letter
+from jobmojito_sheets.selection import Span
+
+Cells = dict[int, str]  # a row's cells by 0-based column index
+
+
+def column_groups(columns: Iterable[int]) -> list[tuple[int, int]]:
+    """Runs of adjacent column indexes, as inclusive (first, last) pairs."""
+    groups: list[tuple[int, int]] = []
+    for column in sorted(set(columns)):
+        if groups and column == groups[-1][1] + 1:
+            groups[-1] = (groups[-1][0], column)
+        else:
+            groups.append((column, column))
+    return groups
+
+
+@dataclass(frozen=True)
+class Block:
+    """One A1 range of a read: some rows, some adjacent columns."""
+
+    first_row: int
+    last_row: int
+    first_column: int
+    last_column: int
+
+    @property
+    def a1(self) -> str:
+        first, last = column_letter(self.first_column), column_letter(self.last_column)
+        return f"{first}{self.first_row}:{last}{self.last_row}"
+
+
+def blocks(spans: Sequence[Span], groups: Sequence[tuple[int, int]]) -> list[Block]:
+    """The ranges of one read: every span crossed with every column group."""
+    return [Block(a, b, c, d) for a, b in spans for c, d in groups]
+
+
+def merge_cells(
+    into: dict[int, Cells],
+    read: Sequence[Block],
+    values: Sequence[Sequence[Sequence[str]]],
+    wanted: Iterable[int],
+) -> None:
+    """Put the cells a read brought back into `into`, for the wanted rows only (bridged rows
+    are dropped). `values` are the read's value ranges, in the order of `read`, each a list
+    of rows from the block's first row, each a list of cells from its first column, as the
+    Sheets API answers them (trailing empty rows and cells left out)."""
+    wanted = set(wanted)
+    for block, rows in zip(read, values, strict=False):
+        for offset, cells in enumerate(rows):
+            row = block.first_row + offset
+            if row not in wanted or row > block.last_row:
+                continue
+            target = into.setdefault(row, {})
+            for index, cell in enumerate(cells[: block.last_column - block.first_column + 1]):
+                if cell != "":
+                    target[block.first_column + index] = str(cell)
+
+
+def any_filled(cells_by_row: Mapping[int, Cells], columns: Iterable[int]) -> bool:
+    """Whether any of these columns holds something in any row read."""
+    columns = list(columns)
+    return any(cells.get(c, "") != "" for cells in cells_by_row.values() for c in columns)
