@@ -7,12 +7,15 @@
  * The function checks the caller with the identity token (its audience is this script's OAuth client ID)
  * and reads and writes the Sheet with the user's own OAuth token.
  * @param {string} url the function URL from the settings
- * @param {Object} body the JSON body (spreadsheet_id, sheet_id, ranges, type, interview_id, hide_menu, dry_run, force)
+ * @param {Object} body the JSON body (spreadsheet_id, sheet_id, ranges, type, interview_id, hide_menu, dry_run, force;
+ *     or spreadsheet_id, sheet_id, interview_id and action "check" for Test connection)
+ * @param {((data: any) => boolean)=} wellFormed what a 200 answer must look like (default: a run's answer,
+ *     isWellFormedAnswer; isWellFormedCheckAnswer for the check)
  * @return {{ok: true, data: Object} | {ok: false, status: number, code: string, message: string,
  *     rows?: Object[], columns?: Object, retryAfterSeconds?: number}} the parsed 200 answer, or a plain sentence for
  *     the recruiter
  */
-function callFunction(url, body) {
+function callFunction(url, body, wellFormed) {
   const headers = {
     Authorization: 'Bearer ' + ScriptApp.getIdentityToken(),
     'X-Sheets-Access-Token': ScriptApp.getOAuthToken(),
@@ -30,7 +33,7 @@ function callFunction(url, body) {
     return fetchFailure(e);
   }
   // The function answers JSON in UTF-8; without a charset Apps Script may decode it otherwise.
-  return interpretResponse(response.getResponseCode(), response.getContentText('UTF-8'));
+  return interpretResponse(response.getResponseCode(), response.getContentText('UTF-8'), wellFormed);
 }
 
 /**
@@ -56,19 +59,20 @@ function fetchFailure(error) {
  * Reads an HTTP answer of the function, without side effects.
  * @param {number} status the HTTP status code
  * @param {string} text the response body
+ * @param {((data: any) => boolean)=} wellFormed what a 200 answer must look like (default isWellFormedAnswer)
  * @return {{ok: true, data: Object} | {ok: false, status: number, code: string, message: string,
  *     rows?: Object[], columns?: Object, retryAfterSeconds?: number}} the answer when it is a well-formed 200
  *     answer, otherwise a plain sentence for the recruiter (with the rows and columns of a run that failed
  *     part-way, when it says them, and how long to wait before sending the same call again, when it says that)
  */
-function interpretResponse(status, text) {
+function interpretResponse(status, text, wellFormed) {
   let data;
   try {
     data = JSON.parse(text);
   } catch (_e) {
     return { ok: false, status, code: 'not_json', message: notUnderstoodMessage(status) };
   }
-  if (status === 200 && isWellFormedAnswer(data)) {
+  if (status === 200 && (wellFormed || isWellFormedAnswer)(data)) {
     return { ok: true, data };
   }
   const error = data && typeof data === 'object' && data.error && typeof data.error === 'object' ? data.error : null;
@@ -127,4 +131,41 @@ function isWellFormedAnswer(data) {
  */
 function isAnswerRow(row) {
   return Boolean(row && typeof row === 'object' && Number.isInteger(row.row) && typeof row.status === 'string' && row.status);
+}
+
+/**
+ * Tells whether a 200 answer to Test connection (`"action": "check"`) has what the sidebar shows: at least one
+ * check, each with its name, whether it passed and its sentence. `credits` is not needed (the credits check says it).
+ * @param {*} data the parsed JSON
+ * @return {boolean} true when `checks` is a non-empty list of {name: string, ok: boolean, message: string}
+ */
+function isWellFormedCheckAnswer(data) {
+  return Boolean(
+    data &&
+      typeof data === 'object' &&
+      Array.isArray(data.checks) &&
+      data.checks.length > 0 &&
+      data.checks.every(
+        (check) =>
+          check && typeof check === 'object' && typeof check.name === 'string' && typeof check.ok === 'boolean' &&
+          typeof check.message === 'string' && check.message.trim() !== '',
+      ),
+  );
+}
+
+/**
+ * Reads the JobMojito balance of a dry run's answer (`credits`): what the confirmation says the run uses and leaves.
+ * @param {Object} data a well-formed 200 answer
+ * @return {?{invitations_available: ?number}|undefined} undefined when the answer has no `credits` field (a
+ *     function older than it); null when the function could not read the balance (`credits: null`) or sent one the
+ *     script cannot read; else the credits, whose `invitations_available` is a whole number 0 or more, or null for
+ *     no limit
+ */
+function readCredits(data) {
+  if (!data || typeof data !== 'object' || !('credits' in data)) return undefined;
+  const credits = data.credits;
+  if (!credits || typeof credits !== 'object') return null;
+  const available = credits.invitations_available;
+  if (available === null || (Number.isInteger(available) && available >= 0)) return credits;
+  return null;
 }

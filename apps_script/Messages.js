@@ -23,6 +23,12 @@ const MESSAGES = {
   checkTooLong: 'Checking the selection took too long. Select fewer rows, then try again.',
   cancelled: 'Nothing was sent.',
   noProgress: 'The invitation service stopped answering for the remaining rows. Run it again on the same selection to continue.',
+  balanceUnknown: 'The JobMojito balance could not be read.',
+  functionAnswered: 'The invitation service answered.',
+  checkTimeout:
+    'The invitation service did not answer within a minute. Try again in a few minutes; if it keeps happening, ask your admin.',
+  connectionReady: 'Everything works: this Sheet can send invitations.',
+  connectionBroken: 'Fix what is marked ✗, then test the connection again.',
 };
 
 /** The recruiter's sentence for each error code of the function, used when its answer has no message. */
@@ -139,15 +145,17 @@ function countStatuses(rows) {
 /**
  * Groups the rows of a dry run by status, for the recruiter.
  * @param {Array<{status: string}>} rows rows of the dry run, each row once
- * @return {{wouldSend: number, forceable: number, groups: Array<{status: string, count: number}>}}
+ * @return {{wouldSend: number, forceable: number, recovered: number, groups: Array<{status: string, count: number}>}}
  *     rows that would be sent, rows that only `force` would send (already registered or pending from an
- *     interrupted run), and the other rows grouped by status in order of first appearance
+ *     interrupted run), rows whose link from an earlier run the run writes without sending anything (`recovered`),
+ *     and the other rows grouped by status in order of first appearance (`recovered` among them)
  */
 function groupResults(rows) {
   const groups = [];
   const byStatus = {};
   let wouldSend = 0;
   let forceable = 0;
+  let recovered = 0;
   for (const row of rows) {
     const status = String(row.status || '');
     if (status === 'would_send') {
@@ -155,13 +163,14 @@ function groupResults(rows) {
       continue;
     }
     if (FORCEABLE_STATUSES.includes(status)) forceable++;
+    if (status === 'recovered') recovered++;
     if (!byStatus[status]) {
       byStatus[status] = { status, count: 0 };
       groups.push(byStatus[status]);
     }
     byStatus[status].count++;
   }
-  return { wouldSend, forceable, groups };
+  return { wouldSend, forceable, recovered, groups };
 }
 
 /**
@@ -177,6 +186,8 @@ function groupSentence(group) {
   switch (group.status) {
     case 'ok':
       return rows + ' ' + isAre + ' already done.';
+    case 'recovered':
+      return recoveredSentence(n, false);
     case 'registered':
       return rows + ' ' + isAre + ' skipped because ' + (n === 1 ? 'it is' : 'they are') + ' already registered.';
     case 'duplicate':
@@ -201,6 +212,50 @@ function groupSentence(group) {
     default:
       return rows + ' ' + hasHave + ' a result this version of the script does not know (' + group.status + ').';
   }
+}
+
+/**
+ * The sentence about rows whose link an earlier run got (in this or another sheet) and the function's record kept:
+ * the run writes the link and sends nothing for them. They are neither sent, skipped nor errors.
+ * @param {number} n how many rows
+ * @param {boolean} done true for the closing summary (the links were written), false before the run
+ * @return {string} e.g. "2 links from an earlier run were written; nothing was sent for them."
+ */
+function recoveredSentence(n, done) {
+  const them = n === 1 ? 'it' : 'them';
+  return done
+    ? countOf(n, 'link') + ' from an earlier run ' + (n === 1 ? 'was' : 'were') + ' written; nothing was sent for ' + them + '.'
+    : countOf(n, 'link') + ' from an earlier run will be written; nothing is sent for ' + them + '.';
+}
+
+/**
+ * What a run that sends `toSend` rows uses of the JobMojito balance and what it leaves, from the dry run's
+ * `credits` (see readCredits): `invitations_available` is JobMojito's "remaining invitations this period", and
+ * each row sent (a link or an email invitation) uses one. When the rows exceed it, the function refuses the run
+ * (409 not_enough_invitations) before anything is sent or written: the sentence says so, and the recruiter can
+ * cancel.
+ * @param {number} toSend rows the run would send
+ * @param {?{invitations_available: ?number}|undefined} credits the dry run's balance: undefined when the answer has
+ *     none (a function older than `credits`), null when it could not be read
+ * @return {string} e.g. "120 invitations are left this period (83 after this run)."; '' when nothing is sent, when
+ *     the answer has no balance, or when there is no limit (invitations_available null)
+ */
+function creditsSentence(toSend, credits) {
+  if (!toSend || credits === undefined) return '';
+  if (credits === null) return MESSAGES.balanceUnknown;
+  const available = credits.invitations_available;
+  if (available === null || available === undefined) return '';
+  if (available === 0) {
+    return 'No invitations are left this period, so the run would be refused before anything is sent. Ask your ' +
+      'admin for more invitations.';
+  }
+  if (available < toSend) {
+    return 'Only ' + countOf(available, 'invitation') + (available === 1 ? ' is' : ' are') + ' left this period, ' +
+      'fewer than the ' + formatNumber(toSend) + ' to send, so the run would be refused before anything is sent. ' +
+      'Select at most ' + countOf(available, 'new candidate') + ', or ask your admin for more invitations.';
+  }
+  return countOf(available, 'invitation') + (available === 1 ? ' is' : ' are') + ' left this period (' +
+    formatNumber(available - toSend) + ' after this run).';
 }
 
 /**
@@ -233,31 +288,44 @@ function joinSentences(sentences) {
 /**
  * The question asked before a real run, from the dry run's rows. Its first words name the exact number of rows that
  * will be sent: rows hidden only in a filter view are sent too (the script cannot see a filter view), so a
- * recruiter who sees fewer rows can cancel.
+ * recruiter who sees fewer rows can cancel. Then what the run uses of the JobMojito balance and what is left
+ * (creditsSentence). When nothing would be sent but some rows have a link from an earlier run (`recovered`), the
+ * question is whether to write those links.
  * @param {string} type "url" or "invitation"
  * @param {Array<{status: string}>} rows rows of the dry run
  * @param {{filter: number, user: number}} hidden selected rows hidden by a filter, and by hand
- * @return {string} e.g. "Send 37 email invitations? 3 rows are skipped because they are already registered. 1 row
- *     has an invalid or missing email or name."
+ * @param {?{invitations_available: ?number}=} credits the dry run's balance (see readCredits)
+ * @return {string} e.g. "Send 37 email invitations? 120 invitations are left this period (83 after this run). 3 rows
+ *     are skipped because they are already registered. 1 row has an invalid or missing email or name."
  */
-function confirmationText(type, rows, hidden) {
+function confirmationText(type, rows, hidden, credits) {
   const grouped = groupResults(rows);
-  const question =
-    type === 'url'
-      ? 'Generate ' + countOf(grouped.wouldSend, 'interview link') + '?'
-      : 'Send ' + countOf(grouped.wouldSend, 'email invitation') + '?';
-  return joinSentences([question].concat(grouped.groups.map(groupSentence), [hiddenSentence(hidden)]));
+  let groups = grouped.groups;
+  let question;
+  if (grouped.wouldSend === 0 && grouped.recovered > 0) {
+    question = 'Write ' + countOf(grouped.recovered, 'link') + ' from an earlier run? Nothing is sent.';
+    groups = groups.filter((group) => group.status !== 'recovered');
+  } else {
+    question =
+      type === 'url'
+        ? 'Generate ' + countOf(grouped.wouldSend, 'interview link') + '?'
+        : 'Send ' + countOf(grouped.wouldSend, 'email invitation') + '?';
+  }
+  return joinSentences(
+    [question, creditsSentence(grouped.wouldSend, credits)].concat(groups.map(groupSentence), [hiddenSentence(hidden)]),
+  );
 }
 
 /**
- * The text shown when the dry run found nothing new to send.
+ * The text shown when the dry run found nothing new to send (and no link from an earlier run to write).
  * When some rows are already registered or pending from an interrupted run, it asks whether to send
- * them anyway (force); the dialog then has Yes and No buttons.
+ * them anyway (force), with what that uses of the JobMojito balance; the dialog then has Yes and No buttons.
  * @param {Array<{status: string}>} rows rows of the dry run
  * @param {{filter: number, user: number}} hidden selected rows hidden by a filter, and by hand
+ * @param {?{invitations_available: ?number}=} credits the dry run's balance (see readCredits)
  * @return {string} the text
  */
-function nothingNewText(rows, hidden) {
+function nothingNewText(rows, hidden, credits) {
   const grouped = groupResults(rows);
   const question =
     grouped.forceable > 0
@@ -265,7 +333,11 @@ function nothingNewText(rows, hidden) {
         ' again anyway (force)?'
       : '';
   return joinSentences(
-    ['Nothing new to send in the selection.'].concat(grouped.groups.map(groupSentence), [hiddenSentence(hidden), question]),
+    ['Nothing new to send in the selection.'].concat(grouped.groups.map(groupSentence), [
+      hiddenSentence(hidden),
+      question,
+      creditsSentence(grouped.forceable, credits),
+    ]),
   );
 }
 
@@ -273,12 +345,17 @@ function nothingNewText(rows, hidden) {
  * The preview of a selection, from the dry run's rows.
  * @param {Array<{status: string}>} rows rows of the dry run
  * @param {{filter: number, user: number}} hidden selected rows hidden by a filter, and by hand
- * @return {string} e.g. "40 rows selected: 37 would be sent. 3 rows are skipped because they are already registered."
+ * @param {?{invitations_available: ?number}=} credits the dry run's balance (see readCredits)
+ * @return {string} e.g. "40 rows selected: 37 would be sent. 120 invitations are left this period (83 after this
+ *     run). 3 rows are skipped because they are already registered."
  */
-function previewText(rows, hidden) {
+function previewText(rows, hidden, credits) {
   const grouped = groupResults(rows);
   return joinSentences(
-    [countOf(rows.length, 'row') + ' selected: ' + formatNumber(grouped.wouldSend) + ' would be sent.'].concat(
+    [
+      countOf(rows.length, 'row') + ' selected: ' + formatNumber(grouped.wouldSend) + ' would be sent.',
+      creditsSentence(grouped.wouldSend, credits),
+    ].concat(
       grouped.groups.map(groupSentence),
       [hiddenSentence(hidden)],
     ),
@@ -312,10 +389,16 @@ function summaryText(type, outcome) {
   } else if (outcome.stopped) {
     sentences.push('Stopped before the Apps Script time limit (6 minutes, dialogs included) with ' + progress + '.');
   }
-  sentences.push(
-    (outcome.error || outcome.stopped ? 'So far: ' : 'Done: ') +
-      (type === 'url' ? countOf(n('ok'), 'interview link') + ' created.' : countOf(n('ok'), 'email invitation') + ' sent.'),
-  );
+  const prefix = outcome.error || outcome.stopped ? 'So far: ' : 'Done: ';
+  if (n('ok') === 0 && n('recovered') > 0) {
+    // A run that only wrote links from an earlier run: say that, not "0 sent".
+    sentences.push(prefix + recoveredSentence(n('recovered'), true));
+  } else {
+    sentences.push(
+      prefix + (type === 'url' ? countOf(n('ok'), 'interview link') + ' created.' : countOf(n('ok'), 'email invitation') + ' sent.'),
+    );
+    if (n('recovered')) sentences.push(recoveredSentence(n('recovered'), true));
+  }
   if (errors) sentences.push(countOf(errors, 'row') + (errors === 1 ? ' has' : ' have') + ' an error.');
   if (skipped) sentences.push(countOf(skipped, 'row') + (skipped === 1 ? ' was' : ' were') + ' skipped.');
   if (n('pending')) {
@@ -342,6 +425,49 @@ function summaryText(type, outcome) {
   }
   sentences.push('The result column tells what happened to each row.');
   return joinSentences(sentences);
+}
+
+/**
+ * Which link of the chain an error answer of the function breaks, for Test connection: the caller (sign-in,
+ * allowed users), the Sheet (the access token, the spreadsheet, the tab), JobMojito, the interview, or else the
+ * function itself.
+ * @param {string} code the error code
+ * @return {string} the check's name, as the function names its checks
+ */
+function checkOfError(code) {
+  if (code === 'jobmojito_interview_not_found') return 'interview';
+  if (/^jobmojito_/.test(code)) return 'jobmojito';
+  if (/^(sheets?_|spreadsheet_)|^token_mismatch$/.test(code)) return 'sheets';
+  if (/^(unauthenticated|user_not_allowed|google_certs_unavailable)$/.test(code)) return 'caller';
+  return 'function';
+}
+
+/**
+ * What the sidebar shows for Test connection: each link of the chain with its sentence, from the function's answer
+ * to `"action": "check"` (function, caller, sheets, jobmojito, interview, credits; the function stops after the
+ * first link that breaks everything after it). An error answer of the function (the caller not allowed, a bad
+ * token…) is the link it breaks, after "The invitation service answered."; an unreachable function, a URL the
+ * manifest does not allow, or an answer that is not the function's is the first link broken, with the sentence the
+ * menu shows for it.
+ * @param {{ok: boolean, data?: Object, status?: number, code?: string, message?: string}} answer what callFunction
+ *     gave for the check
+ * @return {{ok: boolean, headline: string, checks: Array<{name: string, ok: boolean, message: string}>}} ok when
+ *     every link works; checks in the chain's order, each a ✓ or ✗ and a sentence (a broken link's says its fix)
+ */
+function connectionReport(answer) {
+  let checks;
+  if (answer.ok === true) {
+    checks = answer.data.checks.map((check) => ({ name: check.name, ok: check.ok, message: check.message.trim() }));
+  } else if (answer.status === 0 || answer.code === 'not_json' || answer.code === 'not_understood') {
+    checks = [{ name: 'function', ok: false, message: answer.code === 'timeout' ? MESSAGES.checkTimeout : answer.message }];
+  } else {
+    checks = [
+      { name: 'function', ok: true, message: MESSAGES.functionAnswered },
+      { name: checkOfError(answer.code), ok: false, message: answer.message },
+    ];
+  }
+  const ok = checks.every((check) => check.ok);
+  return { ok, headline: ok ? MESSAGES.connectionReady : MESSAGES.connectionBroken, checks };
 }
 
 /**
@@ -373,6 +499,8 @@ function helpText() {
     'Generate interview links: creates a personal interview link for each candidate, without sending email.',
     'Send email invitations: JobMojito emails each candidate an invitation.',
     'Preview selection: shows what would happen, without sending or writing anything.',
+    'Settings…: the function URL and the interview ID; Test connection there checks each step (the service, your ' +
+      'access, this Sheet, JobMojito, the interview, the invitations left) and says what to fix.',
     'Rows hidden by a filter or by hand are left out. Rows hidden only in a filter view are not: the script cannot ' +
       'see filter views, so check the number of rows in the question before you answer OK.',
     'A long selection is sent in parts; if the 6 minutes Google gives a run are not enough, the closing message ' +
@@ -384,7 +512,8 @@ function helpText() {
     '- profile_interview_id: JobMojito\'s ID of the candidate\'s interview.',
     '',
     'Result texts:',
-    '- ok: done.',
+    '- ok: done; the link is in interview_url (also when an earlier run had registered the candidate: its link is ' +
+      'written, nothing is sent again).',
     '- Error: <reason>: nothing was sent for this row; fix the reason (e.g. the email), then run again.',
     '- Skipped: duplicate of row N: the same email is in row N.',
     '- Skipped: already registered: the candidate was done before; nothing was sent again.',

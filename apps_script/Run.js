@@ -25,7 +25,7 @@ const LOCK_WAIT_MS = 2000;
 const WRITTEN_FIELDS = ['interview_url', 'result', 'profile_interview_id'];
 
 /** Row statuses whose result sentence belongs in the Sheet (the others' sentences are for the dialog only). */
-const RESULT_WRITTEN_STATUSES = new Set(['ok', 'duplicate', 'invalid', 'error', 'pending']);
+const RESULT_WRITTEN_STATUSES = new Set(['ok', 'recovered', 'duplicate', 'invalid', 'error', 'pending']);
 
 /**
  * Menu item "Generate interview links": interview links without email.
@@ -56,7 +56,7 @@ function previewSelection() {
   if (plan.error || plan.stopped) {
     ui.alert(TITLE, planFailure(plan), ui.ButtonSet.OK);
   } else {
-    ui.alert(TITLE + ' preview', previewText(plan.rows, job.hidden), ui.ButtonSet.OK);
+    ui.alert(TITLE + ' preview', previewText(plan.rows, job.hidden, plan.credits), ui.ButtonSet.OK);
   }
 }
 
@@ -92,8 +92,9 @@ function runFromMenu(type) {
     }
     const grouped = groupResults(plan.rows);
     let force = false;
-    if (grouped.wouldSend === 0) {
-      const text = nothingNewText(plan.rows, job.hidden);
+    // Rows with a link from an earlier run (recovered) need a real run too: it writes their links, sending nothing.
+    if (grouped.wouldSend === 0 && grouped.recovered === 0) {
+      const text = nothingNewText(plan.rows, job.hidden, plan.credits);
       if (grouped.forceable === 0) {
         ui.alert(TITLE, text, ui.ButtonSet.OK);
         return;
@@ -103,7 +104,9 @@ function runFromMenu(type) {
         return;
       }
       force = true;
-    } else if (ui.alert(TITLE, confirmationText(type, plan.rows, job.hidden), ui.ButtonSet.OK_CANCEL) !== ui.Button.OK) {
+    } else if (
+      ui.alert(TITLE, confirmationText(type, plan.rows, job.hidden, plan.credits), ui.ButtonSet.OK_CANCEL) !== ui.Button.OK
+    ) {
       SpreadsheetApp.getActiveSpreadsheet().toast(MESSAGES.cancelled, TITLE);
       return;
     }
@@ -174,8 +177,9 @@ function prepareJob(type, startedAt) {
  *     startedAt: number}} job from prepareJob (partSize may be halved by a 413)
  * @param {{dryRun: boolean, force: boolean, onPart?: (progress: {done: number, total: number}) => void}} options
  * @return {{rows: Array<{row: number, status: string}>, done: number, total: number, stopped: boolean,
- *     stopReason: string, error: string, emailChanged: number}} the latest answer row of each row (in order of first
- *     answer), progress, and why it ended early if it did
+ *     stopReason: string, error: string, emailChanged: number, credits: ?{invitations_available: ?number}}} the
+ *     latest answer row of each row (in order of first answer), progress, why it ended early if it did, and the
+ *     JobMojito balance of the latest answer that had one (readCredits: undefined when none had the field)
  */
 function processRows(job, options) {
   const outcome = {
@@ -186,6 +190,7 @@ function processRows(job, options) {
     stopReason: '',
     error: '',
     emailChanged: 0,
+    credits: undefined,
   };
   const latest = new Map();
   const queue = splitIntoParts(job.rows, job.partSize);
@@ -245,6 +250,8 @@ function processRows(job, options) {
       break;
     }
     keepLatest(latest, data.rows);
+    const credits = readCredits(data);
+    if (credits !== undefined) outcome.credits = credits;
     if (!options.dryRun) {
       const written = writeRowsNotWritten(job.sheet, data.rows, data.columns);
       outcome.emailChanged += written.emailChanged;

@@ -1,5 +1,5 @@
 /**
- * Settings shared by everyone who uses this Sheet, kept in the document properties.
+ * Settings shared by everyone who uses this Sheet, kept in the document properties, and the sidebar's Test connection.
  * No secret is stored: the function authenticates the user with their Google identity token.
  */
 
@@ -89,6 +89,35 @@ function saveSettings(input) {
     props.setProperty(SETTING_KEYS.functionUrl, checked.settings.functionUrl);
   }
   return checked.settings;
+}
+
+/**
+ * Test connection (called by the sidebar through google.script.run): asks the function to check each link of the
+ * chain with the settings typed in the sidebar (saved or not) and this tab, sending nothing and writing nothing:
+ * the function, the caller's permission, Sheets access, JobMojito's credentials, the interview, and the invitations
+ * left. The request is `{spreadsheet_id, sheet_id, interview_id, "action": "check"}`, with the same headers as a run.
+ * @param {{functionUrl: string, interviewId: string, hideMenu: boolean}} input values from the sidebar form
+ * @return {{ok: boolean, headline: string, checks: Array<{name: string, ok: boolean, message: string}>}} each link
+ *     with ✓ or ✗ and its sentence (see connectionReport)
+ * @throws {Error} with the problems as plain sentences when a value is invalid; nothing is called then
+ */
+function testConnection(input) {
+  const checked = validateSettings(input);
+  if (!checked.ok) {
+    throw new Error(checked.errors.join(' '));
+  }
+  const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  const answer = callFunction(
+    checked.settings.functionUrl,
+    {
+      spreadsheet_id: spreadsheet.getId(),
+      sheet_id: spreadsheet.getActiveSheet().getSheetId(),
+      interview_id: checked.settings.interviewId,
+      action: 'check',
+    },
+    isWellFormedCheckAnswer,
+  );
+  return connectionReport(answer);
 }
 
 /**

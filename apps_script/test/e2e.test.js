@@ -95,6 +95,20 @@ if (missing.length) {
   }
 
   /**
+   * The run's confirmation without the sentence that the dry run's `credits` (the JobMojito balance) adds after the
+   * question: the stand-in's balance is not the test's to know, and a function older than `credits` adds none.
+   */
+  function question(run) {
+    const prompt = run.ui.alerts[0].prompt;
+    const dryRun = run.answers.filter((a) => a.status === 200 && a.body.dry_run === true).at(-1);
+    const asked = /^(?:Generate|Send) ([\d,]+) /.exec(prompt);
+    if (!dryRun || !asked || !('credits' in dryRun.body)) return prompt;
+    const messages = loadScript().context; // the script's pure sentences, outside the run's executions
+    const sentence = messages.creditsSentence(Number(asked[1].replace(/,/g, '')), messages.readCredits(dryRun.body));
+    return sentence ? prompt.replace(' ' + sentence, '') : prompt;
+  }
+
+  /**
    * Checks that every answer was a 200, or Google's quota asking for a wait (`429 sheets_quota_exceeded` with
    * `retry_after_seconds`), which the script waited for instead of showing it.
    */
@@ -164,7 +178,7 @@ if (missing.length) {
     assertChunked(bodies.filter((b) => b.dry_run), ['2:101', '102:201']);
     assertChunked(bodies.filter((b) => !b.dry_run), ['2:101', '102:201']);
     assertAnswered(run);
-    assert.equal(run.ui.alerts[0].prompt, 'Generate 200 interview links?');
+    assert.equal(question(run), 'Generate 200 interview links?');
     assert.equal(run.spreadsheet.toasts.at(-1).msg, '200 of 200 done…');
     assert.match(run.ui.alerts.at(-1).prompt, /^Done: 200 interview links created\./);
     assertWithinLimits(run, t);
@@ -186,7 +200,7 @@ if (missing.length) {
     const bodies = run.fetches.map((f) => f.body);
     assertChunked(bodies.filter((b) => b.dry_run), ['2:101', '102:201', '202:301']);
     assertChunked(bodies.filter((b) => !b.dry_run), ['2:101', '102:201', '202:301']);
-    assert.equal(run.ui.alerts[0].prompt, 'Generate 100 interview links? 200 rows are skipped because they are already registered.');
+    assert.equal(question(run), 'Generate 100 interview links? 200 rows are skipped because they are already registered.');
     assert.match(run.ui.alerts.at(-1).prompt, /^Done: 100 interview links created\. 200 rows were skipped\./);
     assertWithinLimits(run, t);
     const results = resultsOf(columns, 2, 301);
@@ -219,7 +233,7 @@ if (missing.length) {
     const real = run.answers.filter((a) => a.body.dry_run === false);
     assert.ok(real.length >= 2, 'the function left rows in `remaining` at least once: ' + real.length + ' real call(s)');
     assert.ok(real[0].body.remaining.length > 0, 'the first real answer has `remaining` ranges');
-    assert.equal(run.ui.alerts[0].prompt, 'Generate 12 interview links?');
+    assert.equal(question(run), 'Generate 12 interview links?');
     assert.equal(
       run.ui.alerts.at(-1).prompt,
       'Done: 12 interview links created. The result column tells what happened to each row.',

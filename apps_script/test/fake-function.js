@@ -9,7 +9,10 @@
  * - fakeFunction(sheet, options): any tab and selection (1,200 rows, filters, chunks); each row is answered with
  *   the real function's row for the status the test picks (a recorded row of that status, with this row's number
  *   and email), and rows past `budget` are `not_yet` and listed in `remaining`, as the function does it.
- * Neither holds a sentence or a rule of its own: texts, fields and shapes all come from the recordings.
+ * Neither holds a sentence or a rule of its own: texts, fields and shapes all come from the recordings, except for
+ * what the contract added before `make fixtures` recorded it (the `recovered` status and summary field, the dry
+ * run's `credits`, the `"action": "check"` answer): those are built as docs/contract.md describes them, with the
+ * test's own sentences, and a recording of them, once there is one, wins.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -125,7 +128,15 @@ function sorted(object) {
 let templates = null;
 
 /**
- * The real function's row for a status: the first recorded answer row with that status, in a dry run or a real run.
+ * Statuses of the contract that no recording has yet, each built from the recorded real-run row of another status
+ * as docs/contract.md describes it: `recovered` is written like `ok` (result "ok", interview_url,
+ * profile_interview_id, `written`), and nothing was sent for it. A dry-run row has no `written`.
+ */
+const NOT_YET_RECORDED = { recovered: 'ok' };
+
+/**
+ * The real function's row for a status: the first recorded answer row with that status, in a dry run or a real run
+ * (for a status of NOT_YET_RECORDED that no recording has, the row the contract describes).
  * @param {boolean} dryRun whether the row is for a dry run (no `written`)
  * @param {string} status the row status
  * @return {Object} a copy of the recorded row
@@ -143,22 +154,33 @@ function rowTemplate(dryRun, status) {
     }
   }
   const template = templates.get(dryRun + '|' + status);
+  if (!template && NOT_YET_RECORDED[status] && templates.has('false|' + NOT_YET_RECORDED[status])) {
+    const row = copy(templates.get('false|' + NOT_YET_RECORDED[status]));
+    row.status = status;
+    if (dryRun) delete row.written;
+    return row;
+  }
   if (!template) {
     throw new Error('no recorded ' + (dryRun ? 'dry-run' : 'real-run') + ' row with status ' + status + ': record one in ' + RECORDER);
   }
   return copy(template);
 }
 
-/** The fields of a recorded answer's summary, in the function's order. */
+/** Summary fields the contract added that recordings may not have yet (added after the recorded ones). */
+const NOT_YET_RECORDED_SUMMARY = ['recovered'];
+
+/** The fields of a recorded answer's summary, in the function's order (and the contract's newer ones). */
 function summaryFields() {
   const calls = allFixtures().flatMap((f) => f.calls);
-  return Object.keys(calls.find((c) => c.status === 200).answer.summary);
+  const recordedFields = Object.keys(calls.find((c) => c.status === 200).answer.summary);
+  return recordedFields.concat(NOT_YET_RECORDED_SUMMARY.filter((f) => !recordedFields.includes(f)));
 }
 
 /** Which summary field counts each status; checked against every recorded answer by fake-function.test.js. */
 const COUNTED_AS = {
   would_send: null,
   ok: 'ok',
+  recovered: 'recovered',
   registered: 'skipped',
   duplicate: 'skipped',
   interrupted: 'skipped',
@@ -206,17 +228,36 @@ function answerRow(sheet, row, status, body, options) {
   return answer;
 }
 
+/** The recorded dry-run answers' `credits`, if a recording has the field (undefined until one does). */
+function recordedCredits() {
+  const call = allFixtures()
+    .flatMap((f) => f.calls)
+    .find((c) => c.request.dry_run && c.status === 200 && 'credits' in c.answer);
+  return call ? copy(call.answer.credits) : undefined;
+}
+
+/** The recorded answer to `"action": "check"`, if a recording has one. */
+function recordedCheck() {
+  const call = allFixtures()
+    .flatMap((f) => f.calls)
+    .find((c) => c.request.action === 'check');
+  return call ? { status: call.status, body: copy(call.answer) } : null;
+}
+
 /**
  * A function answering any selection of `sheet` with recorded row shapes.
  * @param {FakeSheet} sheet the sheet: column A name, column B email
  * @param {{status?: (row: number, body: Object) => string, result?: (row: number, body: Object) => (string|undefined),
  *     written?: boolean | ((row: number) => boolean), budget?: number, columns?: Object, retryAfter?: number,
- *     takesMs?: (body: Object, rows: Object[]) => number}} options
+ *     takesMs?: (body: Object, rows: Object[]) => number, credits?: (Object|null|((body: Object) => (Object|null))),
+ *     check?: (body: Object) => {status: number, body: Object}}} options
  *     status per row (default would_send in a dry run, else ok); result: a text of the test's own instead of the
  *     recorded one (for JobMojito's free-form `error` texts); written: whether the function wrote the row itself;
  *     budget: rows a real call does, the rest are not_yet and listed in `remaining`; retryAfter: the
  *     `retry_after_seconds` of an answer with `remaining` (the contract's field when Google's Sheets quota ran out);
- *     takesMs: how long the call takes, on the harness's virtual clock
+ *     takesMs: how long the call takes, on the harness's virtual clock; credits: the dry run's `credits` (the
+ *     JobMojito balance, null when it could not be read; default: the recorded one, none when no recording has it);
+ *     check: the answer to `"action": "check"` (Test connection; default: the recorded one)
  * @return {((url: string, params: Object, body: Object) => {status: number, body: Object}) & {answers: Object[]}}
  *     a fetch handler; `answers` keeps every answer body it gave
  */
@@ -224,6 +265,12 @@ function fakeFunction(sheet, options = {}) {
   const columns = options.columns || { interview_url: 'D', result: 'E', profile_interview_id: 'F' };
   const answers = [];
   const handler = (_url, _params, body) => {
+    if (body.action === 'check') {
+      const checked = options.check ? options.check(body) : recordedCheck();
+      if (!checked) return fakeProblem('no recorded answer to "action": "check": pass the check option, or record one in ' + RECORDER);
+      answers.push(checked.body);
+      return { status: checked.status, body: copy(checked.body) };
+    }
     let answer;
     try {
       const all = rowsOf(body.ranges).filter((r) => r !== 1);
@@ -235,6 +282,8 @@ function fakeFunction(sheet, options = {}) {
       const remaining = rangesOf(all.slice(done));
       answer = { summary: summarize(rows), rows, columns, remaining, dry_run: body.dry_run };
       if (remaining.length && options.retryAfter !== undefined) answer.retry_after_seconds = options.retryAfter;
+      const credits = typeof options.credits === 'function' ? options.credits(body) : 'credits' in options ? options.credits : recordedCredits();
+      if (body.dry_run && credits !== undefined) answer.credits = copy(credits);
     } catch (e) {
       return fakeProblem(e.message);
     }

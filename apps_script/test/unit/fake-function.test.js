@@ -11,13 +11,18 @@ const { fakeFunction, replay, allFixtures, rowTemplate, summarize, candidateRows
 const BODY = { spreadsheet_id: 's', sheet_id: 0, type: 'url', interview_id: 'i', hide_menu: false, force: false };
 const answered = (fixture) => fixture.calls.filter((c) => c.answer.rows);
 
+/** Summary fields the contract added after some recordings were made: a recording without them counts them 0. */
+const NEWER_SUMMARY_FIELDS = ['recovered'];
+
 test('the fake counts a summary like the real function did in every recorded answer (sent aside)', () => {
   let checked = 0;
   for (const fixture of allFixtures()) {
     for (const call of answered(fixture)) {
       const summary = summarize(call.answer.rows);
-      assert.deepEqual(Object.keys(summary), Object.keys(call.answer.summary), fixture.scenario);
-      assert.deepEqual({ ...summary, sent: 0 }, { ...call.answer.summary, sent: 0 }, fixture.scenario);
+      const recordedSummary = { ...call.answer.summary };
+      for (const field of NEWER_SUMMARY_FIELDS) if (!(field in recordedSummary)) recordedSummary[field] = 0;
+      assert.deepEqual(Object.keys(summary), Object.keys(recordedSummary), fixture.scenario);
+      assert.deepEqual({ ...summary, sent: 0 }, { ...recordedSummary, sent: 0 }, fixture.scenario);
       checked++;
     }
   }
@@ -35,7 +40,50 @@ test('a row of the fake is a recorded row of that status, with the row\'s own nu
   assert.equal(answer.rows[0].result, ok.result);
   assert.match(answer.rows[0].interview_url, /token=row-2$/);
   assert.equal(answer.rows[1].result, rowTemplate(false, 'registered').result);
-  assert.deepEqual(Object.keys(answer), Object.keys(allFixtures()[0].calls[0].answer));
+  const recordedReal = allFixtures().flatMap((f) => f.calls).find((c) => !c.request.dry_run && c.status === 200);
+  assert.deepEqual(Object.keys(answer), Object.keys(recordedReal.answer));
+});
+
+test('a recovered row (the contract\'s, until one is recorded) is written like ok, with its link, and counted apart', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(3) });
+  const fn = fakeFunction(sheet, { status: (row, body) => (row === 3 ? 'recovered' : body.dry_run ? 'would_send' : 'ok') });
+  const real = fn('', {}, { ...BODY, ranges: ['2:3'], dry_run: false }).body;
+  const recovered = real.rows[1];
+  assert.equal(recovered.status, 'recovered');
+  assert.equal(recovered.result, 'ok');
+  assert.equal(recovered.written, true);
+  assert.match(recovered.interview_url, /token=row-3$/);
+  assert.equal(recovered.email, 'candidate2@example.com');
+  assert.equal(real.summary.recovered, 1);
+  assert.equal(real.summary.ok, 1);
+  assert.equal(real.summary.sent, 1, 'nothing was sent for a recovered row');
+  const dry = fn('', {}, { ...BODY, ranges: ['2:3'], dry_run: true }).body;
+  assert.equal(dry.rows[1].status, 'recovered');
+  assert.equal('written' in dry.rows[1], false, 'a dry run has no written');
+});
+
+test('the dry run carries the credits a test gives (or the recorded ones); a real run carries none', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(2) });
+  const credits = { invitations_available: 5, invitations_limit: 10, credits_interview_monthly: 3, credits_interview_extra: 0 };
+  const fn = fakeFunction(sheet, { credits });
+  assert.deepEqual(fn('', {}, { ...BODY, ranges: ['2:3'], dry_run: true }).body.credits, credits);
+  assert.equal('credits' in fn('', {}, { ...BODY, ranges: ['2:3'], dry_run: false }).body, false);
+  assert.equal(fakeFunction(sheet, { credits: null })('', {}, { ...BODY, ranges: ['2:3'], dry_run: true }).body.credits, null);
+  const recordedDry = allFixtures().flatMap((f) => f.calls).find((c) => c.request.dry_run && c.status === 200 && 'credits' in c.answer);
+  const byDefault = fakeFunction(sheet)('', {}, { ...BODY, ranges: ['2:3'], dry_run: true }).body;
+  assert.deepEqual(byDefault.credits, recordedDry ? recordedDry.answer.credits : undefined);
+});
+
+test('"action": "check" is answered with the test\'s check answer, or the recorded one, or a problem the test shows', () => {
+  const sheet = new FakeSheet({ rows: candidateRows(2) });
+  const checkBody = { spreadsheet_id: 's', sheet_id: 0, interview_id: 'i', action: 'check' };
+  const answer = { checks: [{ name: 'function', ok: true, message: 'Answered.' }], credits: null };
+  const fn = fakeFunction(sheet, { check: () => ({ status: 200, body: answer }) });
+  assert.deepEqual(fn('', {}, checkBody), { status: 200, body: answer });
+  const recorded = allFixtures().flatMap((f) => f.calls).find((c) => c.request.action === 'check');
+  const byDefault = fakeFunction(sheet)('', {}, checkBody);
+  if (recorded) assert.deepEqual(byDefault.body, recorded.answer);
+  else assert.match(byDefault.body.error.message, /^FAKE FUNCTION: no recorded answer to "action": "check"/);
 });
 
 test('rows past the budget are the recorded not_yet row, listed in `remaining` as the function lists them', () => {

@@ -47,6 +47,19 @@ function assertRecordedCalls(env, count) {
   assert.equal(env.scenario.answered(), count === undefined ? env.scenario.fixture.calls.length : count);
 }
 
+/**
+ * The sentence that the `credits` of a scenario's recorded dry run adds after the question, with its leading space:
+ * '' for the recordings made before the function answered `credits` (the sentence itself is tested below).
+ * @param {Object} env from recorded()
+ * @param {number} toSend the rows the question asks to send
+ */
+function recordedCreditsSentence(env, toSend) {
+  const dryRun = env.scenario.fixture.calls.find((c) => c.request.dry_run && c.status === 200);
+  if (!dryRun || !('credits' in dryRun.answer)) return '';
+  const sentence = env.context.creditsSentence(toSend, env.context.readCredits(dryRun.answer));
+  return sentence ? ' ' + sentence : '';
+}
+
 const real = (env) => env.fetches.filter((f) => !f.body.dry_run);
 const dry = (env) => env.fetches.filter((f) => f.body.dry_run);
 const lastAlert = (env) => env.ui.alerts.at(-1).prompt;
@@ -61,8 +74,9 @@ test('Send email invitations on the demo tab: dry run, confirmation, real run, t
   assert.equal(real(env)[0].body.force, false);
   assert.equal(
     env.ui.alerts[0].prompt,
-    'Send 8 email invitations? 1 row is skipped because it is already registered. 2 rows have an invalid or missing ' +
-      'email or name. 1 row is skipped because another row has the same email.',
+    'Send 8 email invitations?' + recordedCreditsSentence(env, 8) + ' 1 row is skipped because it is already ' +
+      'registered. 2 rows have an invalid or missing email or name. 1 row is skipped because another row has the ' +
+      'same email.',
   );
   assert.equal(env.ui.alerts[0].buttons, 'OK_CANCEL');
   assert.deepEqual(env.spreadsheet.toasts.map((t) => t.msg), ['12 of 12 done…']);
@@ -81,8 +95,9 @@ test('Preview selection of the demo tab: the dry run only, grouped by status', (
   assertRecordedCalls(env);
   assert.equal(
     env.ui.alerts[0].prompt,
-    '12 rows selected: 8 would be sent. 1 row is skipped because it is already registered. 2 rows have an invalid ' +
-      'or missing email or name. 1 row is skipped because another row has the same email.',
+    '12 rows selected: 8 would be sent.' + recordedCreditsSentence(env, 8) + ' 1 row is skipped because it is ' +
+      'already registered. 2 rows have an invalid or missing email or name. 1 row is skipped because another row has ' +
+      'the same email.',
   );
   assert.equal(env.lock.tries.length, 0, 'a preview does not take the lock');
 });
@@ -94,7 +109,7 @@ test('nothing new to send, only registered rows: asks to force, and a yes sends 
   assert.equal(
     env.ui.alerts[0].prompt,
     'Nothing new to send in the selection. 2 rows are skipped because they are already registered. ' +
-      'Send to those 2 rows again anyway (force)?',
+      'Send to those 2 rows again anyway (force)?' + recordedCreditsSentence(env, 2),
   );
   assert.equal(env.ui.alerts[0].buttons, 'YES_NO');
   assert.equal(real(env)[0].body.force, true);
@@ -125,8 +140,9 @@ test('interrupted rows: the confirmation says how to send them anyway; the summa
   assertRecordedCalls(env);
   assert.equal(
     env.ui.alerts[0].prompt,
-    'Send 1 email invitation? 1 row is skipped because an earlier run was interrupted while sending it. Check in ' +
-      'JobMojito whether this candidate got the interview, then select only that row and run again to send anyway (force).',
+    'Send 1 email invitation?' + recordedCreditsSentence(env, 1) + ' 1 row is skipped because an earlier run was ' +
+      'interrupted while sending it. Check in JobMojito whether this candidate got the interview, then select only ' +
+      'that row and run again to send anyway (force).',
   );
   assert.equal(lastAlert(env), 'Done: 1 email invitation sent. 1 row was skipped. The result column tells what happened to each row.');
 });
@@ -223,6 +239,240 @@ test('summaryText: not_yet rows are counted when the run ended, a status of the 
     'The invitation service stopped answering. Before that, 2 of 3 rows done; their results are in the Sheet. ' +
       'So far: 1 interview link created. 1 row is not done yet: run it again on the same selection to continue (rows ' +
       'already done are skipped). The result column tells what happened to each row.',
+  );
+});
+
+// --- credits: what the run uses and what is left (issue 10) -----------------------------------------
+
+/** The dry run's `credits` with `invitations_available` set (the other fields as the contract has them). */
+const credits = (available) => ({
+  invitations_available: available,
+  invitations_limit: 200,
+  credits_interview_monthly: 150,
+  credits_interview_extra: 10,
+});
+
+test('the confirmation says what the run uses and what is left of this period\'s invitations', () => {
+  const env = setup({ count: 40, selection: ['2:41'], functionOptions: { credits: credits(120) } });
+  env.context.sendEmailInvitations();
+  assert.equal(env.ui.alerts[0].prompt, 'Send 40 email invitations? 120 invitations are left this period (80 after this run).');
+  assert.match(lastAlert(env), /^Done: 40 email invitations sent\./);
+  const links = setup({ count: 40, selection: ['2:38'], functionOptions: { credits: credits(120) } });
+  links.context.generateInterviewLinks();
+  assert.equal(links.ui.alerts[0].prompt, 'Generate 37 interview links? 120 invitations are left this period (83 after this run).');
+});
+
+test('the credits sentence comes right after the question, before the skipped rows, and counts only rows to send', () => {
+  const env = setup({
+    functionOptions: { credits: credits(1000), status: (row, body) => (row < 4 ? 'registered' : body.dry_run ? 'would_send' : 'ok') },
+  });
+  env.context.sendEmailInvitations();
+  assert.equal(
+    env.ui.alerts[0].prompt,
+    'Send 8 email invitations? 1,000 invitations are left this period (992 after this run). 2 rows are skipped ' +
+      'because they are already registered.',
+  );
+});
+
+test('using the last invitations: the exact count, one invitation in the singular', () => {
+  const all = setup({ functionOptions: { credits: credits(10) } });
+  all.context.sendEmailInvitations();
+  assert.equal(all.ui.alerts[0].prompt, 'Send 10 email invitations? 10 invitations are left this period (0 after this run).');
+  const one = setup({ selection: ['2:2'], functionOptions: { credits: credits(1) } });
+  one.context.sendEmailInvitations();
+  assert.equal(one.ui.alerts[0].prompt, 'Send 1 email invitation? 1 invitation is left this period (0 after this run).');
+});
+
+test('a balance JobMojito could not read (credits: null) is said, and the run goes on', () => {
+  const env = setup({ functionOptions: { credits: null } });
+  env.context.sendEmailInvitations();
+  assert.equal(env.ui.alerts[0].prompt, 'Send 10 email invitations? The JobMojito balance could not be read.');
+  assert.equal(real(env).length, 1);
+  assert.match(lastAlert(env), /^Done: 10 email invitations sent\./);
+});
+
+test('no limit (invitations_available null) and a function without credits: the confirmation says nothing of them', () => {
+  const unlimited = setup({ functionOptions: { credits: credits(null) } });
+  unlimited.context.sendEmailInvitations();
+  assert.equal(unlimited.ui.alerts[0].prompt, 'Send 10 email invitations?');
+  const older = setup({ functionOptions: { credits: undefined } });
+  older.context.sendEmailInvitations();
+  assert.equal(older.ui.alerts[0].prompt, 'Send 10 email invitations?');
+  assert.equal('credits' in older.fn.answers[0], false);
+});
+
+test('a balance the script cannot read (not a whole number) is said to be unreadable, not guessed', () => {
+  const { context } = setup();
+  const plain = (x) => JSON.parse(JSON.stringify(x));
+  assert.equal(context.readCredits({ rows: [] }), undefined);
+  assert.equal(context.readCredits({ credits: null }), null);
+  for (const bad of ['lots', -1, 2.5, undefined]) {
+    assert.equal(context.readCredits({ credits: { invitations_available: bad } }), null, String(bad));
+  }
+  assert.equal(context.readCredits({ credits: 'none' }), null);
+  assert.deepEqual(plain(context.readCredits({ credits: credits(3) })), credits(3));
+  assert.equal(context.creditsSentence(5, context.readCredits({ credits: { invitations_available: 'lots' } })), 'The JobMojito balance could not be read.');
+});
+
+/** A function that refuses a real run sending more rows than `available`, as the contract's 409 does (the test's sentence). */
+function refusingFunction(available) {
+  return (fn) => (url, params, body) => {
+    if (body.dry_run) return fn(url, params, body);
+    const rows = fn.answers.at(-1).rows.filter((r) => r.status === 'would_send').length;
+    const message = 'Only ' + available + ' invitations are left this period and this run would send ' + rows +
+      '; nothing was sent. Select fewer rows or ask your admin for more invitations.';
+    return { status: 409, body: { error: { code: 'not_enough_invitations', message } } };
+  };
+}
+
+test('more rows than invitations left: the confirmation says so plainly, and Cancel sends nothing', () => {
+  const env = setup({ functionOptions: { credits: credits(4) } });
+  env.ui.answers.push(Button.CANCEL);
+  env.context.sendEmailInvitations();
+  assert.equal(
+    env.ui.alerts[0].prompt,
+    'Send 10 email invitations? Only 4 invitations are left this period, fewer than the 10 to send, so the run would ' +
+      'be refused before anything is sent. Select at most 4 new candidates, or ask your admin for more invitations.',
+  );
+  assert.equal(env.ui.alerts[0].buttons, 'OK_CANCEL');
+  assert.equal(real(env).length, 0);
+  assert.equal(env.spreadsheet.toasts[0].msg, 'Nothing was sent.');
+});
+
+test('more rows than invitations left and OK anyway: the function\'s 409 not_enough_invitations sentence is shown', () => {
+  const sheet = new FakeSheet({ sheetId: 5, rows: candidateRows(10) }).select(['2:11']);
+  const fn = fakeFunction(sheet, { credits: credits(4) });
+  const env = loadScript({
+    properties: SETTINGS,
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: refusingFunction(4)(fn),
+  });
+  env.context.sendEmailInvitations();
+  assert.equal(real(env).length, 1);
+  assert.ok(
+    lastAlert(env).startsWith(
+      'Only 4 invitations are left this period and this run would send 10; nothing was sent. Select fewer rows or ask ' +
+        'your admin for more invitations.',
+    ),
+    lastAlert(env),
+  );
+  assert.equal(sheet.writes.length, 0);
+  assert.equal(env.lock.held, false);
+});
+
+test('no invitations left: the confirmation says the run would be refused', () => {
+  const env = setup({ functionOptions: { credits: credits(0) } });
+  env.ui.answers.push(Button.CANCEL);
+  env.context.generateInterviewLinks();
+  assert.equal(
+    env.ui.alerts[0].prompt,
+    'Generate 10 interview links? No invitations are left this period, so the run would be refused before anything ' +
+      'is sent. Ask your admin for more invitations.',
+  );
+});
+
+test('the preview and the force question say the balance too', () => {
+  const preview = setup({ functionOptions: { credits: credits(120), status: (row) => (row === 2 ? 'registered' : 'would_send') } });
+  preview.context.previewSelection();
+  assert.equal(
+    lastAlert(preview),
+    '10 rows selected: 9 would be sent. 120 invitations are left this period (111 after this run). 1 row is skipped ' +
+      'because it is already registered.',
+  );
+  const force = setup({ selection: ['2:4'], functionOptions: { credits: credits(2), status: (row, body) => (body.dry_run ? 'registered' : 'ok') } });
+  force.ui.answers.push(Button.NO);
+  force.context.sendEmailInvitations();
+  assert.equal(
+    force.ui.alerts[0].prompt,
+    'Nothing new to send in the selection. 3 rows are skipped because they are already registered. Send to those 3 ' +
+      'rows again anyway (force)? Only 2 invitations are left this period, fewer than the 3 to send, so the run would ' +
+      'be refused before anything is sent. Select at most 2 new candidates, or ask your admin for more invitations.',
+  );
+});
+
+test('a dry run in parts: the confirmation uses the balance of the latest answer', () => {
+  let call = 0;
+  const env = setup({
+    count: 30,
+    selection: ['2:31'],
+    properties: { CHUNK_SIZE: '10' },
+    functionOptions: { credits: (body) => (body.dry_run ? credits(100 - call++) : undefined) },
+  });
+  env.ui.answers.push(Button.CANCEL);
+  env.context.sendEmailInvitations();
+  assert.equal(dry(env).length, 3);
+  assert.equal(env.ui.alerts[0].prompt, 'Send 30 email invitations? 98 invitations are left this period (68 after this run).');
+});
+
+// --- recovered: a link from an earlier run, written now, nothing sent ----------------------------------
+
+test('recovered rows: the confirmation and the closing dialog count them apart, never as sent, skipped or errors', () => {
+  const statuses = { 3: 'recovered', 5: 'recovered', 6: 'registered', 7: 'invalid' };
+  const env = setup({
+    functionOptions: { credits: credits(50), status: (row, body) => statuses[row] || (body.dry_run ? 'would_send' : 'ok') },
+  });
+  env.context.sendEmailInvitations();
+  assert.equal(
+    env.ui.alerts[0].prompt,
+    'Send 6 email invitations? 50 invitations are left this period (44 after this run). 2 links from an earlier run ' +
+      'will be written; nothing is sent for them. 1 row is skipped because it is already registered. 1 row has an ' +
+      'invalid or missing email or name.',
+  );
+  assert.equal(
+    lastAlert(env),
+    'Done: 6 email invitations sent. 2 links from an earlier run were written; nothing was sent for them. 1 row has ' +
+      'an error. 1 row was skipped. The result column tells what happened to each row.',
+  );
+});
+
+test('recovered rows in the preview, in the singular', () => {
+  const env = setup({ selection: ['2:4'], functionOptions: { status: (row) => (row === 4 ? 'recovered' : 'would_send') } });
+  env.context.previewSelection();
+  assert.equal(lastAlert(env), '3 rows selected: 2 would be sent. 1 link from an earlier run will be written; nothing is sent for it.');
+});
+
+test('only recovered rows to do: the question is to write their links; OK runs it, and nothing is sent', () => {
+  const env = setup({
+    selection: ['2:5'],
+    functionOptions: { credits: credits(0), status: (row) => (row === 5 ? 'registered' : 'recovered') },
+  });
+  env.context.generateInterviewLinks();
+  assert.equal(
+    env.ui.alerts[0].prompt,
+    'Write 3 links from an earlier run? Nothing is sent. 1 row is skipped because it is already registered.',
+  );
+  assert.equal(env.ui.alerts[0].buttons, 'OK_CANCEL');
+  assert.equal(real(env).length, 1);
+  assert.equal(real(env)[0].body.force, false, 'writing recovered links never forces');
+  assert.equal(
+    lastAlert(env),
+    'Done: 3 links from an earlier run were written; nothing was sent for them. 1 row was skipped. The result column ' +
+      'tells what happened to each row.',
+  );
+});
+
+test('only recovered rows, Cancel: nothing is sent or written', () => {
+  const env = setup({ selection: ['2:3'], functionOptions: { status: () => 'recovered' } });
+  env.ui.answers.push(Button.CANCEL);
+  env.context.sendEmailInvitations();
+  assert.equal(env.ui.alerts[0].prompt, 'Write 2 links from an earlier run? Nothing is sent.');
+  assert.equal(real(env).length, 0);
+  assert.equal(env.sheet.writes.length, 0);
+});
+
+test('recovered rows the function could not write (written: false) are written by the script, like ok rows', () => {
+  const env = setup({
+    selection: ['2:3'],
+    functionOptions: { status: (row, body) => (row === 3 ? 'recovered' : body.dry_run ? 'would_send' : 'ok'), written: false },
+  });
+  env.context.sendEmailInvitations();
+  const recovered = env.fn.answers.at(-1).rows[1];
+  assert.equal(recovered.status, 'recovered');
+  assert.deepEqual(env.sheet.rowValues(3).slice(3, 6), [recovered.interview_url, 'ok', recovered.profile_interview_id]);
+  assert.equal(
+    lastAlert(env),
+    'Done: 1 email invitation sent. 1 link from an earlier run was written; nothing was sent for it. The result column ' +
+      'tells what happened to each row.',
   );
 });
 
