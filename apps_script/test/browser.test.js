@@ -2,8 +2,10 @@
 /**
  * The settings sidebar in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core; no browser
  * is ever downloaded). Settings.html is served exactly as showSettings() builds it, from a local server on
- * 127.0.0.1, with a stand-in for google.script.run that calls getSettings/saveSettings of the real script
- * loaded in a vm with the in-memory PropertiesService fake. Saves a screenshot to docs/sidebar.png.
+ * 127.0.0.1, with a stand-in for google.script.run that calls getSettings/saveSettings/testConnection of the real
+ * script loaded in a vm with the in-memory PropertiesService fake; Test connection is answered by the fake function
+ * (test/fake-function.js, with the check answers of test/check-answers.js). Saves a screenshot of a working setup,
+ * its settings saved and every link of Test connection green, to docs/sidebar.png.
  */
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -11,7 +13,9 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { loadScript } = require('./fakes');
+const { loadScript, FakeSheet, FakeSpreadsheet } = require('./fakes');
+const { fakeFunction, candidateRows } = require('./fake-function');
+const { ALL_GREEN, INTERVIEW_NOT_FOUND, answered } = require('./check-answers');
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -26,7 +30,7 @@ const CHROMIUM_ARGS = [
 ];
 const SCREENSHOT = path.join(__dirname, '..', '..', 'docs', 'sidebar.png');
 /** Server functions the sidebar may call, as with google.script.run. */
-const EXPOSED = ['getSettings', 'saveSettings'];
+const EXPOSED = ['getSettings', 'saveSettings', 'testConnection'];
 
 /** google.script.run in the page: each call is a POST to /run/<name>; handlers run asynchronously, as in Apps Script. */
 const GOOGLE_SCRIPT_RUN = `
@@ -84,13 +88,16 @@ function serveSidebar(env, server) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve('http://127.0.0.1:' + server.address().port + '/')));
 }
 
-test('the settings sidebar loads, validates, saves and shows the saved values again', async (t) => {
+/**
+ * Starts Chromium on the sidebar of `env`, closed when the test ends.
+ * @return {Promise<{browser: Object, page: Object, url: string, pageErrors: string[]}>}
+ */
+async function openSidebar(t, env) {
   assert.ok(
     fs.existsSync(CHROMIUM),
     'Chromium is not installed at ' + CHROMIUM + ': run `apt-get update && apt-get install -y chromium` (see apps_script/scripts/ci.sh).',
   );
   const { chromium } = require('playwright-core');
-  const env = loadScript();
   const server = http.createServer();
   const url = await serveSidebar(env, server);
   t.after(() => server.close());
@@ -106,8 +113,13 @@ test('the settings sidebar loads, validates, saves and shows the saved values ag
   const page = browser.pages()[0] || (await browser.newPage());
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-
   await page.goto(url);
+  return { browser, page, url, pageErrors };
+}
+
+test('the settings sidebar loads, validates, saves and shows the saved values again', async (t) => {
+  const env = loadScript();
+  const { browser, page, url, pageErrors } = await openSidebar(t, env);
   await page.waitForSelector('#save:not([disabled])');
   assert.equal(await page.inputValue('#functionUrl'), '');
   assert.equal(await page.inputValue('#interviewId'), '');
@@ -130,8 +142,6 @@ test('the settings sidebar loads, validates, saves and shows the saved values ag
     INTERVIEW_ID: '04e09fa5-3fb8-4236-b37d-fca2bcd1cb66',
     HIDE_MENU: 'true',
   });
-  fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
   const reopened = await browser.newPage();
   await reopened.goto(url);
@@ -144,5 +154,64 @@ test('the settings sidebar loads, validates, saves and shows the saved values ag
   await reopened.click('#save');
   await reopened.waitForSelector('#status.error');
   assert.equal(await reopened.textContent('#status'), 'Fill in the interview ID.');
+  assert.deepEqual(pageErrors, []);
+});
+
+const FUNCTION_URL = 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-sheets';
+const INTERVIEW_ID = '04e09fa5-3fb8-4236-b37d-fca2bcd1cb66';
+
+/** The links the sidebar shows: [name, mark, sentence] of each list item. */
+function shownLinks(page) {
+  return page.$$eval('#checks li', (items) =>
+    items.map((li) => [li.getAttribute('data-check'), li.querySelector('.mark').textContent, li.querySelector('.text').textContent]),
+  );
+}
+
+test('Test connection shows each link with ✓ or ✗; a broken one names its fix; fixed, every link is green', async (t) => {
+  const sheet = new FakeSheet({ sheetId: 314, rows: candidateRows(3) });
+  // The function finds the interview only under its right ID.
+  const fn = fakeFunction(sheet, { check: (body) => answered(body.interview_id === INTERVIEW_ID ? ALL_GREEN : INTERVIEW_NOT_FOUND) });
+  const env = loadScript({
+    properties: { FUNCTION_URL, INTERVIEW_ID: '04e09fa5-0000-4236-b37d-fca2bcd1cb66', HIDE_MENU: 'false' },
+    spreadsheet: new FakeSpreadsheet({ id: 'ss-42', sheets: [sheet] }),
+    fetch: fn,
+  });
+  const { page, pageErrors } = await openSidebar(t, env);
+  await page.waitForSelector('#test:not([disabled])');
+  assert.equal(await page.isHidden('#connection'), true, 'nothing is shown before the first test');
+
+  await page.click('#test');
+  await page.waitForSelector('#headline.error');
+  assert.equal(await page.textContent('#headline'), 'Fix what is marked ✗, then test the connection again.');
+  const broken = await shownLinks(page);
+  assert.deepEqual(broken.map(([name, mark]) => [name, mark]), [
+    ['function', '✓'], ['caller', '✓'], ['sheets', '✓'], ['jobmojito', '✓'], ['interview', '✗'], ['credits', '✓'],
+  ]);
+  assert.equal(broken[4][2], INTERVIEW_NOT_FOUND.checks[4].message, 'the broken link says how to fix it');
+  assert.equal(await page.getAttribute('#checks li[data-check="interview"]', 'class'), 'broken');
+  assert.equal(env.fetches[0].body.action, 'check');
+
+  // An empty interview ID is refused before any call, in the same place.
+  await page.fill('#interviewId', '');
+  await page.click('#test');
+  await page.waitForFunction(() => document.getElementById('headline').textContent === 'Fill in the interview ID.');
+  assert.equal(await page.$$eval('#checks li', (items) => items.length), 0);
+  assert.equal(env.fetches.length, 1);
+
+  // The recruiter copies the right ID: tested as typed, before it is saved.
+  await page.fill('#interviewId', INTERVIEW_ID);
+  await page.click('#test');
+  await page.waitForSelector('#headline.ok');
+  assert.equal(await page.textContent('#headline'), 'Everything works: this Sheet can send invitations.');
+  assert.deepEqual(await shownLinks(page), ALL_GREEN.checks.map((c) => [c.name, '✓', c.message]));
+  assert.equal(env.fetches[1].body.interview_id, INTERVIEW_ID);
+  assert.equal(env.documentProperties.getProperty('INTERVIEW_ID'), '04e09fa5-0000-4236-b37d-fca2bcd1cb66', 'not saved by testing');
+
+  await page.click('#save');
+  await page.waitForSelector('#status.ok');
+  assert.equal(env.documentProperties.getProperty('INTERVIEW_ID'), INTERVIEW_ID);
+  assert.equal(await page.isEnabled('#test'), true);
+  fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
   assert.deepEqual(pageErrors, []);
 });
