@@ -30,6 +30,7 @@ typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy
 
 pytest: $(INSTALLED) $(NODE_INSTALLED)
+	./scripts/ensure-firestore-emulator.sh
 	$(VENV)/bin/pytest
 
 node-test: $(NODE_INSTALLED)

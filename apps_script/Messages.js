@@ -47,6 +47,7 @@ const ERROR_FALLBACKS = {
   jobmojito_forbidden: 'JobMojito does not let the invitation service do this. Ask your admin to check the JobMojito API key and merchant.',
   jobmojito_interview_not_found: 'JobMojito does not know this interview. Copy the interview ID from JobMojito into Extensions > JobMojito > Settings… again.',
   jobmojito_conflict: 'JobMojito refused because of the interview\'s current state (closed or draft?). Check the interview in JobMojito, then try again.',
+  state_store_unavailable: 'The invitation service could not check who was already invited, so it sent nothing more. Wait a minute, then run it again.',
   sheet_access_denied: 'The invitation service may not open this Sheet with your access. Check that you can edit it, or ask your admin.',
   spreadsheet_not_found: 'The invitation service could not find this spreadsheet.',
   sheet_not_found: 'The invitation service could not find this tab. Reload the Sheet, then try again.',

@@ -870,6 +870,8 @@ class JobMojitoStandIn:
         self.refusals: dict[str, str] = {}
         self._configured_balance = balance if balance is not None else Balance()
         self._balance = self._configured_balance
+        # Called by `reset()`: what mirrors the stand-in's registrations forgets them too.
+        self.on_reset: list[Callable[[], None]] = []
 
     # -- configuration and inspection --
 
@@ -938,6 +940,8 @@ class JobMojitoStandIn:
             self._roles.clear()
             self.refusals.clear()
             self._balance = self._configured_balance
+        for forget in self.on_reset:
+            forget()
 
     # -- candidates' results: what `merchant-result-list` lists --
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sandbox.firestore_emulator import FirestoreEmulator
 from sandbox.jobmojito_api import Fault
 from sandbox.world import (
     INTERVIEW_ID,
@@ -421,7 +422,9 @@ def record_all(directory: Path, scenarios: Sequence[Scenario] = SCENARIOS) -> di
     """Record every scenario into `directory/<name>.json`; returns the files by name."""
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    with Sandbox() as world, _functions(world) as function:
+    # The function keeps its records in the Firestore emulator, emptied with the JobMojito
+    # stand-in before each scenario, so no scenario sees another's candidates.
+    with Sandbox(firestore=FirestoreEmulator()) as world, _functions(world) as function:
         for scenario in scenarios:
             fixture = record(scenario, world, function(scenario.function))
             path = directory / f"{scenario.name}.json"

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from sandbox.firestore_emulator import FirestoreEmulator
 from sandbox.google_identity import GoogleIdentityStandIn
 from sandbox.jobmojito_api import JobMojitoStandIn
 from sandbox.server import LoopbackServer, RequestTimeout
@@ -75,6 +77,10 @@ class Sandbox:
     )
     google: GoogleIdentityStandIn = field(default_factory=GoogleIdentityStandIn)
     servers: dict[str, LoopbackServer] = field(default_factory=dict)
+    # The function's system of record: the real Firestore emulator in the tests; None keeps
+    # the function's in-memory default (the demo).
+    firestore: FirestoreEmulator | None = None
+    _stops: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.sheets.set_token_owner(RECRUITER_TOKEN, RECRUITER)
@@ -84,9 +90,19 @@ class Sandbox:
         self.servers["sheets"] = self.sheets.serve()
         self.servers["jobmojito"] = self.jobmojito.serve()
         self.servers["google"] = self.google.serve()
+        if self.firestore is not None:
+            if not self.firestore.running:  # else the caller started it and stops it
+                self.firestore.start()
+                self._stops.append(self.firestore.stop)
+            self.firestore.clear()
+            # The records mirror JobMojito's registrations: when the stand-in forgets them,
+            # the function's records of them go too.
+            self.jobmojito.on_reset.append(self.firestore.clear)
         return self
 
     def stop(self) -> None:
+        while self._stops:
+            self._stops.pop()()
         for server in self.servers.values():
             server.stop()
         self.servers.clear()
@@ -126,6 +142,8 @@ class Sandbox:
             "ALLOWED_USERS": f"{RECRUITER},@hr.example.com",
             "GOOGLE_CERTS_URL": self.google.certs_url,
         }
+        if self.firestore is not None:
+            env.update(self.firestore.env())
         env.update(overrides)
         return env
 

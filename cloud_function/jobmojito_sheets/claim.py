@@ -14,11 +14,14 @@ from dataclasses import dataclass
 
 from jobmojito_sheets.candidate import email_key
 from jobmojito_sheets.plan import PlannedRow
+from jobmojito_sheets.registry import Record, held_as
 from jobmojito_sheets.results import Outcome
 from jobmojito_sheets.row_status import (
     ALREADY_REGISTERED,
+    INTERRUPTED,
     NOT_SENT_MOVED,
     NOT_SENT_SHEETS,
+    OK,
     RowStatus,
     duplicate_of,
 )
@@ -66,3 +69,24 @@ def unmarked(rows: Sequence[PlannedRow], *, sheets_failed: bool) -> dict[int, Ou
     (it moved)."""
     result = NOT_SENT_SHEETS if sheets_failed else NOT_SENT_MOVED
     return {p.row: Outcome(p.row, RowStatus.NOT_SENT, result) for p in rows}
+
+
+def held_by_records(
+    rows: Sequence[PlannedRow], holders: Mapping[str, Record], *, run_id: str
+) -> dict[int, Outcome]:
+    """Rows whose candidate the system of record holds for another run (`registry.held_as`):
+    `recovered` rows get the link that run recorded; the others are left alone."""
+    held: dict[int, Outcome] = {}
+    for planned in rows:
+        record = holders.get(planned.source.email.strip().lower())
+        status = held_as(record, run_id=run_id, force=False)
+        if record is None or status is None:
+            continue
+        if status is RowStatus.RECOVERED:
+            held[planned.row] = Outcome(
+                planned.row, status, OK, record.interview_url, record.profile_interview_id or None
+            )
+        else:
+            text = ALREADY_REGISTERED if status is RowStatus.REGISTERED else INTERRUPTED
+            held[planned.row] = Outcome(planned.row, status, text)
+    return held

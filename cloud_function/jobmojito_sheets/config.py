@@ -35,6 +35,10 @@ class Settings:
     deadline: float = 50.0
     write_interval: float = 1.25
     sheets_calls_per_minute: int = 48
+    state_store: str = "memory"
+    google_cloud_project: str | None = None
+    firestore_database: str | None = None
+    store_timeout: float = 10.0
 
     def __repr__(self) -> str:  # never print the token
         return f"Settings(jobmojito_api_url={self.jobmojito_api_url!r}, ...)"
@@ -105,8 +109,26 @@ def _deadline(env: Mapping[str, str]) -> float:
     return _number(env, "TIME_BUDGET_SECONDS", 50.0, integer=False)
 
 
+def _store(env: Mapping[str, str]) -> tuple[str, str | None, str | None]:
+    """STATE_STORE (memory or firestore) and, for firestore, the project and database."""
+    kind = env.get("STATE_STORE", "").strip().lower() or "memory"
+    if kind not in ("memory", "firestore"):
+        raise ConfigurationError(
+            f"The function's setting STATE_STORE must be memory or firestore (it is {kind!r}); "
+            "ask the engineer who deployed it to fix it."
+        )
+    project = env.get("GOOGLE_CLOUD_PROJECT", "").strip() or None
+    if kind == "firestore" and project is None:
+        raise ConfigurationError(
+            "The function's setting GOOGLE_CLOUD_PROJECT is not set, and STATE_STORE=firestore "
+            "needs it; ask the engineer who deployed it to set it."
+        )
+    return kind, project, env.get("FIRESTORE_DATABASE", "").strip() or None
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Read and check every setting; a missing or malformed one raises naming the variable."""
+    state_store, project, database = _store(env)
     return Settings(
         jobmojito_api_url=_url(env, "JOBMOJITO_API_URL", DEFAULT_JOBMOJITO_API_URL),
         jobmojito_api_token=_required(env, "JOBMOJITO_API_TOKEN"),
@@ -123,5 +145,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         sheets_timeout=_number(env, "SHEETS_TIMEOUT_SECONDS", 20.0, integer=False),
         deadline=_deadline(env),
         write_interval=_number(env, "SHEETS_WRITE_INTERVAL_SECONDS", 1.25, integer=False),
+        state_store=state_store,
+        google_cloud_project=project,
+        firestore_database=database,
+        store_timeout=_number(env, "STATE_STORE_TIMEOUT_SECONDS", 10.0, integer=False),
         sheets_calls_per_minute=int(_number(env, "SHEETS_CALLS_PER_MINUTE", 48, integer=True)),
     )

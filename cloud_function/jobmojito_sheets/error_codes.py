@@ -40,6 +40,7 @@ class ErrorCode(StrEnum):
     JOBMOJITO_CREDENTIALS_REJECTED = "jobmojito_credentials_rejected"
     SHEETS_UNAVAILABLE = "sheets_unavailable"
     GOOGLE_CERTS_UNAVAILABLE = "google_certs_unavailable"
+    STATE_STORE_UNAVAILABLE = "state_store_unavailable"
     CONFIGURATION_ERROR = "configuration_error"
     INTERNAL_ERROR = "internal_error"
 
@@ -152,6 +153,11 @@ ERRORS: dict[ErrorCode, ErrorKind] = {
     ),
     ErrorCode.GOOGLE_CERTS_UNAVAILABLE: ErrorKind(
         503, "Google sign-in could not be checked right now; wait a minute and try again."
+    ),
+    ErrorCode.STATE_STORE_UNAVAILABLE: ErrorKind(
+        503,
+        "The function's record of registrations could not be reached, so nothing more was "
+        "sent (to be sure no one is invited twice); wait a minute and run the menu again.",
     ),
     ErrorCode.CONFIGURATION_ERROR: ErrorKind(
         500, f"The function is not configured correctly; {_ADMIN} to check its settings."

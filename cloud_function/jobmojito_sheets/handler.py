@@ -25,6 +25,7 @@ from jobmojito_sheets.quota import Pacer
 from jobmojito_sheets.request_body import MAX_BODY_BYTES, InviteRequest, parse_invite_request
 from jobmojito_sheets.service import run
 from jobmojito_sheets.sheets import SheetsGateway
+from jobmojito_sheets.store import RegistrationStore, open_store
 from jobmojito_sheets.token_owner import TOKENINFO_TIMEOUT_SECONDS, TokenInfoCache, check_owner
 
 log = logging.getLogger("jobmojito_sheets")
@@ -42,10 +43,22 @@ class Runtime:
         self.jobmojito_http = httpx.Client(
             timeout=timeout, limits=httpx.Limits(max_connections=settings.concurrency * 2)
         )
+        self._store: RegistrationStore | None = None
+        self._store_lock = threading.Lock()
         self.certs = CertificateCache(settings.google_certs_url, httpx.Client(timeout=10.0))
         self.token_owners = TokenInfoCache(
             settings.google_tokeninfo_url, httpx.Client(timeout=TOKENINFO_TIMEOUT_SECONDS)
         )
+
+    def store(self) -> RegistrationStore:
+        """The registration store, opened on first use (Firestore's client is slow to load)."""
+        with self._store_lock:
+            if self._store is None:
+                s = self.settings
+                self._store = open_store(
+                    s.state_store, s.google_cloud_project, s.firestore_database, s.store_timeout
+                )
+            return self._store
 
     def jobmojito(self) -> JobMojitoClient:
         s = self.settings
@@ -145,7 +158,10 @@ def handle(request: flask.Request) -> flask.Response:
             settings.sheets_api_url, access_token, invite.spreadsheet_id, settings.sheets_timeout,
             deadline=deadline, pacer=Pacer(settings.sheets_calls_per_minute),
         )  # fmt: skip
-        answer = run(invite, settings, sheets, rt.jobmojito(), deadline=deadline)
+        answer = run(
+            invite, settings, sheets, rt.jobmojito(),
+            deadline=deadline, store=rt.store(), caller=caller,
+        )  # fmt: skip
     except InviteError as error:
         entry = run_fields(caller, invite, error.extra if "rows" in error.extra else None)
         log.warning(

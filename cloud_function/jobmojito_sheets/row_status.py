@@ -16,6 +16,7 @@ runs) is read back here, by `cell_state`.
 | `error`       | `Error: …` as JobMojito says it                      | yes                  |
 | `pending`     | `Pending (run <id>, <UTC time>)`                     | yes                  |
 | `interrupted` | `Skipped: pending from an interrupted run: …`        | no, the row is kept  |
+| `recovered`   | `ok` (the link an earlier run recorded; nothing sent) | yes, with the link  |
 | `not_sent`    | `Not sent: …`                                        | no, the row is kept  |
 | `not_yet`     | `Not sent yet: …` (listed in `remaining`)            | no, the row is kept  |
 """
@@ -36,6 +37,7 @@ class RowStatus(StrEnum):
     ERROR = "error"
     PENDING = "pending"
     INTERRUPTED = "interrupted"
+    RECOVERED = "recovered"
     NOT_SENT = "not_sent"
     NOT_YET = "not_yet"
 
@@ -57,7 +59,14 @@ NOT_YET = "Not sent yet: the function's time ran out; the next call continues"
 # Statuses whose result text the Sheet holds; the others leave the cell as it was before the
 # run (a row that is `not_sent` or `not_yet` gets back what it held, its marker removed).
 WRITTEN_TO_SHEET = frozenset(
-    {RowStatus.OK, RowStatus.DUPLICATE, RowStatus.INVALID, RowStatus.ERROR, RowStatus.PENDING}
+    {
+        RowStatus.OK,
+        RowStatus.RECOVERED,
+        RowStatus.DUPLICATE,
+        RowStatus.INVALID,
+        RowStatus.ERROR,
+        RowStatus.PENDING,
+    }
 )
 
 _PENDING_PREFIX = "Pending ("
@@ -98,7 +107,9 @@ def cell_state(result_cell: str) -> RowStatus | None:
     return None
 
 
-SUMMARY_FIELDS = ("selected", "sent", "ok", "errors", "skipped", "pending", "not_sent", "not_yet")
+SUMMARY_FIELDS = (
+    "selected", "sent", "ok", "errors", "skipped", "pending", "not_sent", "not_yet", "recovered",
+)  # fmt: skip
 
 _COUNTED_AS: dict[RowStatus, str | None] = {
     RowStatus.WOULD_SEND: None,
@@ -106,6 +117,7 @@ _COUNTED_AS: dict[RowStatus, str | None] = {
     RowStatus.REGISTERED: "skipped",
     RowStatus.DUPLICATE: "skipped",
     RowStatus.INTERRUPTED: "skipped",
+    RowStatus.RECOVERED: "recovered",
     RowStatus.INVALID: "errors",
     RowStatus.ERROR: "errors",
     RowStatus.PENDING: "pending",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from jobmojito_sheets.claim import claim_rows, unmarked
+from jobmojito_sheets.claim import Claim, claim_rows, held_by_records, unmarked
 from jobmojito_sheets.column_memory import ColumnMemory, Groups
 from jobmojito_sheets.config import Settings
 from jobmojito_sheets.deadline import Deadline
@@ -32,6 +32,7 @@ from jobmojito_sheets.errors import InviteError, NotFound, TooLarge
 from jobmojito_sheets.finish import ending, run_error, run_fails
 from jobmojito_sheets.jobmojito import JobMojitoClient, JobMojitoFailure, NotStarted, UserPayload
 from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_header_row, find_layout
+from jobmojito_sheets.ledger import Ledger
 from jobmojito_sheets.locate import registered_rows
 from jobmojito_sheets.plan import Plan, PlannedRow, batches, plan_invites, read_rows
 from jobmojito_sheets.read_plan import (
@@ -42,6 +43,7 @@ from jobmojito_sheets.read_plan import (
     column_groups,
     merge_cells,
 )
+from jobmojito_sheets.registry import RELEASED_BY
 from jobmojito_sheets.request_body import InviteRequest
 from jobmojito_sheets.results import Outcome
 from jobmojito_sheets.row_status import (
@@ -62,6 +64,7 @@ from jobmojito_sheets.selection import (
 )
 from jobmojito_sheets.settle import settle_batch, stop_error
 from jobmojito_sheets.sheets import SheetsGateway, Tab
+from jobmojito_sheets.store import RegistrationStore, StoreUnavailable
 from jobmojito_sheets.writer import Flushed, SheetWriter, Snapshot
 
 log = logging.getLogger(__name__)
@@ -219,6 +222,7 @@ class Run:
 
     plan: Plan
     writer: SheetWriter
+    ledger: Ledger
     force: bool
     reports: dict[int, RowReport] = field(default_factory=dict)
     outbox: dict[int, dict[str, str]] = field(default_factory=dict)
@@ -226,6 +230,7 @@ class Run:
     answered: bool = False
     stop: InviteError | None = None
     sheets_error: InviteError | None = None
+    store_error: InviteError | None = None
     last_flush: float = float("-inf")
     result_cells: dict[int, str] = field(default_factory=dict)
     not_started: list[int] = field(default_factory=list)
@@ -264,6 +269,14 @@ class Run:
         expected = self.expected()
         at = self.writer.locate({p.row: expected[p.row] for p in rows}, snapshot)
         claim = claim_rows(rows, taken_rows(snapshot, self.writer.header_row), at, force=self.force)
+        try:  # the system of record: claimed here, or held by another run
+            holders = self.ledger.claim(claim.send, force=self.force)
+        except StoreUnavailable as error:
+            self.store_error = error
+            self._never_sent(unmarked(list(claim.send), sheets_failed=False))
+            return []
+        held = held_by_records(claim.send, holders, run_id=self.ledger.run_id)
+        claim = Claim(tuple(p for p in claim.send if p.row not in held), {**claim.skipped, **held})
         marks = {p.row: Outcome(p.row, RowStatus.PENDING, marker) for p in claim.send}
         self._report(
             {**claim.skipped, **marks},
@@ -275,12 +288,9 @@ class Run:
         )
         cells, self.outbox = self.outbox, {}
         marked = self._settle_write(cells, self.writer.write(cells, expected, snapshot))
-        self._never_sent(
-            unmarked(
-                [p for p in claim.send if p.row not in marked],
-                sheets_failed=self.sheets_error is not None,
-            )
-        )
+        not_marked = [p for p in claim.send if p.row not in marked]
+        self.ledger.release(not_marked)
+        self._never_sent(unmarked(not_marked, sheets_failed=self.sheets_error is not None))
         sending = {p.row for p in claim.send} & marked
         return [sendable for batch in wave if (sendable := [p for p in batch if p.row in sending])]
 
@@ -313,6 +323,7 @@ class Run:
         if error is not None and not isinstance(error, JobMojitoFailure):
             raise error
         if isinstance(error, NotStarted):  # never sent: the row gets back what it held
+            self.ledger.release(batch)
             self.not_started.extend(p.row for p in batch)
             self._report(
                 {p.row: Outcome(p.row, RowStatus.NOT_SENT, NOT_SENT_STOPPED) for p in batch},
@@ -325,7 +336,19 @@ class Run:
             log.warning("a batch of %d failed: %s", len(batch), type(error).__name__)
         self.answered = self.answered or settlement.answered
         self.stop = self.stop or settlement.stop
+        # Recorded before the Sheet is written, so a link is never lost.
+        outcomes = settlement.outcomes
+        self.ledger.register((p, outcomes[p.row]) for p in batch if _is_ok(outcomes.get(p.row)))
+        self.ledger.release(p for p in batch if _releases(outcomes.get(p.row)))
         self._report(settlement.outcomes, settlement.writes)
+
+
+def _is_ok(outcome: Outcome | None) -> bool:
+    return outcome is not None and outcome.status is RowStatus.OK
+
+
+def _releases(outcome: Outcome | None) -> bool:
+    return outcome is not None and outcome.status in RELEASED_BY
 
 
 def _planned_reports(plan: Plan) -> dict[int, RowReport]:
@@ -385,11 +408,25 @@ def _send(
         times.record(deadline.clock() - started)
 
 
-def preview(plan: Plan, layout: Layout, writer: SheetWriter, *, force: bool) -> dict[str, Any]:
+def recoveries(plan: Plan, ledger: Ledger) -> dict[int, Outcome]:
+    """Rows left pending by an earlier run whose answer the system of record kept: they get
+    its link now (`recovered`), and nothing is sent."""
+    pending = [p for p in plan.rows if p.status is RowStatus.INTERRUPTED]
+    if not pending:
+        return {}
+    held = held_by_records(pending, ledger.lookup(pending), run_id=ledger.run_id)
+    return {row: o for row, o in held.items() if o.status is RowStatus.RECOVERED}
+
+
+def preview(
+    plan: Plan, layout: Layout, writer: SheetWriter, ledger: Ledger, *, force: bool
+) -> dict[str, Any]:
     """The dry run: the plan, then the same claim rule the real run applies to the tab's
     email and result columns (one read; none when forced or when the result column does not
     exist yet, as then no row can hold a candidate)."""
     reports = _planned_reports(plan)
+    for row, outcome in recoveries(plan, ledger).items():
+        reports[row].apply(outcome)
     rows = plan.to_send
     if rows and not force and "result" not in layout.new_headers.values():
         snapshot = writer.snapshot()
@@ -399,6 +436,11 @@ def preview(plan: Plan, layout: Layout, writer: SheetWriter, *, force: bool) -> 
         for row, outcome in claim.skipped.items():
             reports[row].apply(outcome)
         rows = list(claim.send)
+    if rows and not force:  # what the system of record holds, as the real run's claim finds it
+        held = held_by_records(rows, ledger.lookup(rows), run_id=ledger.run_id)
+        for row, outcome in held.items():
+            reports[row].apply(outcome)
+        rows = [p for p in rows if p.row not in held]
     return _answer(list(reports.values()), layout, len(rows), dry_run=True, remaining=[])
 
 
@@ -409,21 +451,30 @@ def run(
     client: JobMojitoClient,
     *,
     deadline: Deadline,
+    store: RegistrationStore,
+    caller: str,
 ) -> dict[str, Any]:
     """The whole run for one request; returns the 200 answer or raises an InviteError."""
     tab = find_tab(sheets.tabs(), request)
     layout, plan = read_selection(sheets, tab, request, settings.max_rows)
     writer = SheetWriter(sheets, tab, layout)
+    run_id = secrets.token_hex(8)
+    ledger = Ledger(store, run_id, caller, request.spreadsheet_id, tab.title, request.interview_id)
     if request.dry_run:
-        return preview(plan, layout, writer, force=request.force)
+        return preview(plan, layout, writer, ledger, force=request.force)
 
     clock = deadline.clock
-    marker = pending_marker(secrets.token_hex(3), datetime.now(UTC))
-    state = Run(plan, writer, force=request.force)
+    marker = pending_marker(run_id[:6], datetime.now(UTC))
+    state = Run(plan, writer, ledger, force=request.force)
     state.reports = _planned_reports(plan)
     for planned in plan.to_send:  # until its batch is sent
         state.reports[planned.row].apply(Outcome(planned.row, RowStatus.NOT_SENT, NOT_SENT_STOPPED))
     refusals = {p.row: {"result": p.result} for p in plan.rows if p.refused}
+    try:
+        recovered = recoveries(plan, ledger)
+    except StoreUnavailable:
+        recovered = {}  # they stay as they are: pending in the Sheet, never sent
+    state._report(recovered, {row: o.cells() for row, o in recovered.items()})
     times = BatchTimes()
     cancel = threading.Event()
     in_flight: dict[Future[list[object]], list[PlannedRow]] = {}
@@ -463,7 +514,18 @@ def run(
         reports, layout, len(state.sent), dry_run=False, remaining=end.remaining,
         retry_after=end.retry_after,
     )  # fmt: skip
-    error = run_error(state.stop, state.answered, state.sheets_error, bool(state.sent))
+    ledger.close(
+        {
+            "spreadsheet_id": request.spreadsheet_id,
+            "tab": tab.title,
+            "interview_id": request.interview_id,
+            "force": request.force,
+            "summary": answer["summary"],
+        }
+    )
+    error = run_error(
+        state.stop, state.answered, state.sheets_error or state.store_error, bool(state.sent)
+    )
     if error is not None:
         if error is state.stop:
             error.extra = answer

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from sandbox.firestore_emulator import FirestoreEmulator
 from sandbox.jobmojito_api import Fault
 from sandbox.world import (
     INTERVIEW_ID,
@@ -211,9 +212,17 @@ SCENARIOS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[FirestoreEmulator]:
+    """One Firestore emulator for the scenarios (it takes seconds to start); each scenario's
+    sandbox starts it empty."""
+    with FirestoreEmulator() as started:
+        yield started
+
+
 @pytest.fixture
-def world() -> Iterator[Sandbox]:
-    with Sandbox() as sandbox:
+def world(emulator: FirestoreEmulator) -> Iterator[Sandbox]:
+    with Sandbox(firestore=emulator) as sandbox:
         yield sandbox
 
 

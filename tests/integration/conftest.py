@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from sandbox.firestore_emulator import FirestoreEmulator
 from sandbox.sheets_api import REAL_LIMITS
 from sandbox.world import (
     RECRUITER_TOKEN,
@@ -28,7 +29,7 @@ _ids = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def world() -> Iterator[Sandbox]:
-    with Sandbox() as sandbox:
+    with Sandbox(firestore=FirestoreEmulator()) as sandbox:
         yield sandbox
 
 

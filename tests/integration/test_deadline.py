@@ -73,8 +73,11 @@ def test_jobmojito_slower_than_the_deadline_leaves_its_rows_pending_and_answers_
 ) -> None:
     function = start_function(**{**SCALED, "JOBMOJITO_TIMEOUT_SECONDS": "30"})
     sheet = new_sheet()
-    world.jobmojito.latency = 8.0  # never answers within the call
+    world.jobmojito.latency = 6.0  # never answers within the call
     elapsed, response = _timed(sheet, function)
+    # JobMojito still works on the two batches the function gave up on: let it finish, so
+    # that nothing of this test reaches the next one.
+    time.sleep(max(0.0, 6.5 - elapsed))
     assert elapsed < 5 + OVERHEAD, elapsed
     assert response.status_code == 200, response.text
     statuses = [r["status"] for r in response.json()["rows"]]

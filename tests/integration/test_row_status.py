@@ -72,6 +72,7 @@ def test_preview_and_run_of_the_demo_sheet_say_each_row_by_code(
         "pending": 0,
         "not_sent": 0,
         "not_yet": 0,
+        "recovered": 0,
     }
     assert tuple(run["summary"]) == SUMMARY_FIELDS
     # A second run leaves everything alone: registered rows say so.

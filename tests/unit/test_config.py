@@ -136,3 +136,19 @@ def test_time_budget_seconds_is_an_alias_of_deadline_seconds() -> None:
     both = {**MINIMAL, "TIME_BUDGET_SECONDS": "12", "DEADLINE_SECONDS": "30"}
     assert load_settings(both).deadline == 30.0
     assert "TIME_BUDGET_SECONDS" in _error(TIME_BUDGET_SECONDS="soon")
+
+
+def test_the_state_store_is_memory_unless_firestore_is_asked_with_its_project() -> None:
+    assert load_settings(MINIMAL).state_store == "memory"
+    settings = load_settings(
+        {
+            **MINIMAL,
+            "STATE_STORE": "firestore",
+            "GOOGLE_CLOUD_PROJECT": "p",
+            "FIRESTORE_DATABASE": "d",
+        }
+    )
+    assert (settings.state_store, settings.google_cloud_project) == ("firestore", "p")
+    assert settings.firestore_database == "d"
+    assert "GOOGLE_CLOUD_PROJECT" in _error(STATE_STORE="firestore")
+    assert "STATE_STORE" in _error(STATE_STORE="redis")

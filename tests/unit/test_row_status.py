@@ -56,6 +56,7 @@ def test_summary_counts_each_status_in_its_field() -> None:
         "pending": 1,
         "not_sent": 1,
         "not_yet": 2,
+        "recovered": 0,
     }
 
 

@@ -1,0 +1,83 @@
+"""One run's side of the system of record: claims before sending, answers before writing.
+
+A thin shell over `store.RegistrationStore` that knows the run (its id, caller, sheet,
+interview). Claims fail closed: when the store cannot be reached, nothing is sent. Recording
+an answer or releasing a claim that fails is logged and the run goes on: the link is still in
+the Sheet or the answer, and a claim left behind only makes a later run leave the row alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from jobmojito_sheets.plan import PlannedRow
+from jobmojito_sheets.registry import Record, RecordState
+from jobmojito_sheets.results import Outcome
+from jobmojito_sheets.store import RegistrationStore, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Ledger:
+    store: RegistrationStore
+    run_id: str
+    caller: str
+    spreadsheet_id: str
+    tab: str
+    interview_id: str
+
+    def _record(self, planned: PlannedRow, state: RecordState, outcome: Outcome | None) -> Record:
+        return Record(
+            interview_id=self.interview_id,
+            email=planned.source.email.strip().lower(),
+            state=state,
+            run_id=self.run_id,
+            caller=self.caller,
+            spreadsheet_id=self.spreadsheet_id,
+            tab=self.tab,
+            row=planned.row,
+            at=_now(),
+            interview_url=(outcome.interview_url or "") if outcome else "",
+            profile_interview_id=(outcome.profile_interview_id or "") if outcome else "",
+        )
+
+    def lookup(self, rows: Sequence[PlannedRow]) -> dict[str, Record]:
+        return self.store.lookup(self.interview_id, (p.source.email for p in rows))
+
+    def claim(self, rows: Sequence[PlannedRow], *, force: bool) -> dict[str, Record]:
+        """Claim the rows' candidates; returns the records that hold the others. Raises
+        `StoreUnavailable`: then nothing may be sent."""
+        claims = [self._record(p, RecordState.CLAIMED, None) for p in rows]
+        return self.store.claim(claims, force=force)
+
+    def register(self, answered: Iterable[tuple[PlannedRow, Outcome]]) -> None:
+        records = [self._record(p, RecordState.REGISTERED, o) for p, o in answered]
+        try:
+            self.store.register(records)
+        except StoreUnavailable:
+            log.error("could not record %d registrations of run %s", len(records), self.run_id)
+
+    def release(self, rows: Iterable[PlannedRow]) -> None:
+        emails = [p.source.email for p in rows]
+        if not emails:
+            return
+        try:
+            self.store.release(self.interview_id, emails, self.run_id)
+        except StoreUnavailable:
+            log.error("could not release %d claims of run %s", len(emails), self.run_id)
+
+    def close(self, entry: dict[str, Any]) -> None:
+        """The run's own document: who, where, and its counts by status."""
+        try:
+            self.store.save_run(self.run_id, {**entry, "caller": self.caller, "at": _now()})
+        except StoreUnavailable:
+            log.error("could not record run %s", self.run_id)

@@ -1,0 +1,163 @@
+"""The system of record, over real HTTP and the real Firestore emulator: at most one send per
+candidate per interview, whatever runs at once, and no link lost."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.jobmojito_api import Fault
+from sandbox.world import RECRUITER, TAB_GID, FunctionProcess, Sandbox, invite, menu_request
+from tests.integration.conftest import SheetUnderTest
+
+NewSheet = Callable[..., SheetUnderTest]
+PEOPLE = [["Name", "Email"]] + [[f"Candidate {i}", f"record{i}@example.com"] for i in range(8)]
+
+
+@pytest.fixture(autouse=True)
+def _clean_stand_ins(world: Sandbox) -> Iterator[None]:
+    world.jobmojito.reset()
+    yield
+    world.jobmojito.clear_faults()
+    world.sheets.clear_faults()
+
+
+def _ok(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _statuses(answer: dict[str, Any]) -> list[str]:
+    return [r["status"] for r in answer["rows"]]
+
+
+def test_four_identical_requests_at_once_pay_once_per_candidate(
+    function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
+) -> None:
+    sheet = new_sheet(PEOPLE)
+    token = world.id_token()
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(lambda _: invite(function.url, sheet.body(["2:9"]), id_token=token), range(4))
+        )
+    credits = world.jobmojito.credits_by_email()
+    assert len(credits) == 8 and set(credits.values()) == {1}
+    sent = sum(a.json().get("summary", {}).get("sent", 0) for a in answers if a.status_code == 200)
+    assert sent == 8
+
+
+def test_two_function_processes_on_one_store_pay_once_per_candidate(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    first, second = start_function(), start_function()
+    sheet = new_sheet(PEOPLE)
+    token = world.id_token()
+    body = sheet.body(["2:9"])
+    with ThreadPoolExecutor(4) as pool:
+        calls = [pool.submit(invite, f.url, body, id_token=token) for f in (first, second) * 2]
+        responses = [c.result() for c in calls]
+    assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
+    credits = world.jobmojito.credits_by_email()
+    assert len(credits) == 8 and set(credits.values()) == {1}
+
+
+def test_the_same_candidate_in_two_spreadsheets_is_sent_once(
+    function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
+) -> None:
+    one, other = new_sheet(PEOPLE), new_sheet(PEOPLE)
+    _ok(one.call(function, ["2:9"]))
+    preview = _ok(other.call(function, ["2:9"], dry_run=True))
+    answer = _ok(other.call(function, ["2:9"]))
+    # The other sheet gets each candidate's link from the record; nothing is sent again.
+    assert set(_statuses(preview)) == set(_statuses(answer)) == {"recovered"}
+    assert answer["summary"]["sent"] == 0 and answer["summary"]["recovered"] == 8
+    credits = world.jobmojito.credits_by_email()
+    assert len(credits) == 8 and set(credits.values()) == {1}
+    links = {c.email: c.url for c in world.jobmojito.credits}
+    for row, values in enumerate(other.values()[1:], start=2):
+        assert values[2:4] == [links[values[1]], "ok"], row  # link and result written
+
+
+def test_a_link_the_sheet_never_got_is_written_by_the_next_run_without_sending(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(SHEETS_WRITE_INTERVAL_SECONDS="0.01")
+    sheet = new_sheet(PEOPLE)
+    # Only the markers land; the answer's links (written: false) are then lost with the
+    # script, as when its 6 minutes run out: the rows say Pending.
+    world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
+    first = _ok(sheet.call(function, ["2:9"]))
+    assert {r["written"] for r in first["rows"]} == {False}
+    world.sheets.clear_faults()
+    calls = len(world.jobmojito.calls)
+    preview = _ok(sheet.call(function, ["2:9"], dry_run=True))
+    again = _ok(sheet.call(function, ["2:9"]))
+    assert set(_statuses(preview)) == set(_statuses(again)) == {"recovered"}
+    assert len(world.jobmojito.calls) == calls  # nothing sent
+    links = {c.email: c.url for c in world.jobmojito.credits}
+    assert len(links) == 8 and set(world.jobmojito.credits_by_email().values()) == {1}
+    for values in sheet.values()[1:]:
+        assert values[2:4] == [links[values[1]], "ok"]
+
+
+def test_a_pending_marker_lost_with_the_sheet_still_keeps_the_candidate_from_a_second_send(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(SHEETS_WRITE_INTERVAL_SECONDS="0.01")
+    sheet = new_sheet(PEOPLE)
+    world.jobmojito.inject(Fault.drop_after_processing())  # processed, answer lost
+    first = _ok(sheet.call(function, ["2:9"]))
+    assert set(_statuses(first)) == {"pending"}
+    # The recruiter clears the result column by hand (or copies the rows to a new tab):
+    # the Sheet no longer says pending, but the record does.
+    world.sheets.set_values(sheet.spreadsheet_id, sheet.title, "D2:D9", [[""]] * 8)
+    again = _ok(sheet.call(function, ["2:9"]))
+    assert set(_statuses(again)) == {"interrupted"} and again["summary"]["sent"] == 0
+    assert set(world.jobmojito.credits_by_email().values()) == {1}
+
+
+def test_each_run_is_recorded_with_its_caller_sheet_and_counts(
+    function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
+) -> None:
+    assert world.firestore is not None
+    sheet = new_sheet(PEOPLE)
+    _ok(sheet.call(function, ["2:5"]))
+    os.environ.setdefault("FIRESTORE_EMULATOR_HOST", world.firestore.host)
+    from google.cloud import firestore
+
+    client = firestore.Client(project=world.firestore.project)
+    runs = [d.to_dict() for d in client.collection("runs").stream()]
+    mine = [r for r in runs if r and r.get("spreadsheet_id") == sheet.spreadsheet_id]
+    assert len(mine) == 1
+    run = mine[0]
+    assert run["caller"] == RECRUITER and run["force"] is False
+    assert run["summary"]["ok"] == 4 and run["tab"] == sheet.title
+    records = [d.to_dict() for d in client.collection("registrations").stream()]
+    assert sorted(r["email"] for r in records if r) == [f"record{i}@example.com" for i in range(4)]
+    assert {r["state"] for r in records if r} == {"registered"}
+    assert all(r["interview_url"].startswith("https://") for r in records if r)
+
+
+def test_a_store_that_cannot_be_reached_sends_nothing(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(  # nothing listens there; the store's timeout scaled down
+        FIRESTORE_EMULATOR_HOST="127.0.0.1:9", STATE_STORE_TIMEOUT_SECONDS="1"
+    )
+    sheet = new_sheet(PEOPLE)
+    before = sheet.values()
+    response = sheet.call(function, ["2:9"])
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "state_store_unavailable"
+    assert world.jobmojito.calls == [] and sheet.values() == before
+
+
+def test_menu_request_helper_is_the_body_the_script_sends() -> None:
+    body = menu_request(["2:3"], spreadsheet_id="x")
+    assert body["sheet_id"] == TAB_GID and body["ranges"] == ["2:3"]
