@@ -134,6 +134,10 @@ def _credentials_rejected_after_first_batch(world: Sandbox) -> None:
     world.jobmojito.inject(Fault.status(401))
 
 
+def _sheets_work_again(world: Sandbox) -> None:
+    world.sheets.clear_faults()
+
+
 def _sheets_take_only_the_markers(world: Sandbox) -> None:
     world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
 
@@ -214,6 +218,18 @@ SCENARIOS: tuple[Scenario, ...] = (
         "the rows with written: false for the script to write.",
         demo_rows(),
         _menu(["2:13"], before=_sheets_take_only_the_markers),
+        function="one_at_a_time",
+    ),
+    Scenario(
+        "recovered",
+        "Google Sheets takes the pending markers and nothing after, and the script never writes "
+        "the answer's links; the next menu run finds them in the system of record, writes "
+        "them into the rows (recovered) and sends nothing.",
+        _people(3),
+        (
+            Call(("2:4",), before=_sheets_take_only_the_markers),
+            *_menu(["2:4"], before=_sheets_work_again),
+        ),
         function="one_at_a_time",
     ),
     Scenario(

@@ -189,6 +189,7 @@ const COUNTED_AS = {
   pending: 'pending',
   not_sent: 'not_sent',
   not_yet: 'not_yet',
+  recovered: 'recovered',
 };
 
 /**

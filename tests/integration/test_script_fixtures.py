@@ -63,7 +63,9 @@ def test_the_fixtures_cover_every_status_and_every_shape_the_script_reads() -> N
     rows = [(dry, row) for dry, answer in answers for row in answer.get("rows", [])]
     dry_statuses = {row["status"] for dry, row in rows if dry}
     real_statuses = {row["status"] for dry, row in rows if not dry}
-    assert dry_statuses == {"would_send", "registered", "duplicate", "invalid", "interrupted"}
+    assert dry_statuses == {
+        "would_send", "registered", "duplicate", "invalid", "interrupted", "recovered",
+    }  # fmt: skip
     assert real_statuses | dry_statuses == {str(status) for status in RowStatus}
     assert any(row.get("written") is False for _, row in rows), "a row with written: false"
     assert all("written" not in row for dry, row in rows if dry), "dry runs leave written out"
