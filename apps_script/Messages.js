@@ -46,6 +46,7 @@ const ERROR_FALLBACKS = {
   sheets_quota_exceeded: 'Google Sheets asks to slow down. Wait a minute, then run it again on the same selection.',
   jobmojito_forbidden: 'JobMojito does not let the invitation service do this. Ask your admin to check the JobMojito API key and merchant.',
   jobmojito_interview_not_found: 'JobMojito does not know this interview. Copy the interview ID from JobMojito into Extensions > JobMojito > Settings… again.',
+  not_enough_invitations: 'JobMojito has fewer invitations left this period than this run needs. Select fewer rows, or ask your admin for more credits.',
   jobmojito_conflict: 'JobMojito refused because of the interview\'s current state (closed or draft?). Check the interview in JobMojito, then try again.',
   state_store_unavailable: 'The invitation service could not check who was already invited, so it sent nothing more. Wait a minute, then run it again.',
   sheet_access_denied: 'The invitation service may not open this Sheet with your access. Check that you can edit it, or ask your admin.',

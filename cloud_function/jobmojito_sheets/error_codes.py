@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     JOBMOJITO_REJECTED_REQUEST = "jobmojito_rejected_request"
     JOBMOJITO_INTERVIEW_NOT_FOUND = "jobmojito_interview_not_found"
     JOBMOJITO_CONFLICT = "jobmojito_conflict"
+    NOT_ENOUGH_INVITATIONS = "not_enough_invitations"
     JOBMOJITO_UNREACHABLE = "jobmojito_unreachable"
     JOBMOJITO_CREDENTIALS_REJECTED = "jobmojito_credentials_rejected"
     SHEETS_UNAVAILABLE = "sheets_unavailable"
@@ -128,6 +129,11 @@ ERRORS: dict[ErrorCode, ErrorKind] = {
         409,
         "JobMojito refused the request because of the interview's current state (for example "
         "it is closed or still a draft); check the interview in JobMojito, then run again.",
+    ),
+    ErrorCode.NOT_ENOUGH_INVITATIONS: ErrorKind(
+        409,
+        "This run would invite more candidates than the invitations left this period; select "
+        "fewer rows, or ask your JobMojito admin for more credits.",
     ),
     ErrorCode.SHEETS_QUOTA_EXCEEDED: ErrorKind(
         429,

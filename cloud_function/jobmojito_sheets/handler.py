@@ -15,6 +15,7 @@ import flask
 import httpx
 
 from jobmojito_sheets.config import Settings, load_settings
+from jobmojito_sheets.connection import check
 from jobmojito_sheets.deadline import Deadline
 from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError
@@ -158,6 +159,8 @@ def handle(request: flask.Request) -> flask.Response:
             settings.sheets_api_url, access_token, invite.spreadsheet_id, settings.sheets_timeout,
             deadline=deadline, pacer=Pacer(settings.sheets_calls_per_minute),
         )  # fmt: skip
+        if invite.action == "check":
+            return _json(check(invite, caller, sheets, rt.jobmojito(), deadline), 200)
         answer = run(
             invite, settings, sheets, rt.jobmojito(),
             deadline=deadline, store=rt.store(), caller=caller,

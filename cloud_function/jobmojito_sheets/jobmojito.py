@@ -28,6 +28,9 @@ from tenacity import (
 )
 
 REGISTER_PATH = "/job-interview-register-users"
+STATUS_PATH = "/merchant-status"
+INTERVIEW_PATH = "/job-interview-get"
+READ_TIMEOUT = 10.0
 RETRY_STATUSES = frozenset({429, 503})
 REFUSAL_STATUSES = frozenset({403, 404, 409, 422})
 MAX_ATTEMPTS = 4
@@ -126,7 +129,8 @@ class JobMojitoClient:
     def __init__(
         self, base_url: str, token: str, merchant_id: str | None, http: httpx.Client
     ) -> None:
-        self._url = base_url.rstrip("/") + REGISTER_PATH
+        self._base = base_url.rstrip("/")
+        self._url = self._base + REGISTER_PATH
         self._token = token
         self._merchant_id = merchant_id
         self._http = http
@@ -170,6 +174,39 @@ class JobMojitoClient:
         )
         result: list[object] = retrying(self._send_once, body, limit)
         return result
+
+    def merchant_status(self, *, timeout: float = READ_TIMEOUT) -> dict[str, Any]:
+        """`GET /merchant-status`: the merchant's credits and invitation headroom."""
+        params = {"merchant_id": self._merchant_id} if self._merchant_id else {}
+        return self._read(STATUS_PATH, params, timeout)
+
+    def interview(self, interview_id: str, *, timeout: float = READ_TIMEOUT) -> dict[str, Any]:
+        """`GET /job-interview-get?position_id=…` (as the OpenAPI gives it): the interview."""
+        return self._read(INTERVIEW_PATH, {"position_id": interview_id}, timeout)
+
+    def _read(self, path: str, params: dict[str, str], timeout: float) -> dict[str, Any]:
+        """A GET: safe to repeat, so any failure ends it the same way as a refused batch."""
+        headers = {"Authorization": f"Bearer {self._token}"}
+        limit = httpx.Timeout(timeout, connect=min(5.0, timeout))
+        try:
+            response = self._http.get(
+                self._base + path, params=params, headers=headers, timeout=limit
+            )
+        except httpx.HTTPError as error:
+            raise NotProcessed(f"no answer ({type(error).__name__})") from None
+        status = response.status_code
+        if status == 401:
+            raise CredentialsRejected(f"HTTP {status}")
+        if status in REFUSAL_STATUSES:
+            error_text, name = _error_fields(response)
+            raise RequestRefused(error_text, name, status)
+        try:
+            answer = response.json() if status == 200 else None
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise NotProcessed(f"HTTP {status}")
+        return answer
 
     def _send_once(self, body: dict[str, Any], limit: httpx.Timeout | None) -> list[object]:
         headers = {"Authorization": f"Bearer {self._token}"}

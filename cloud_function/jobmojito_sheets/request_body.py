@@ -19,6 +19,8 @@ MAX_BODY_BYTES = 1_000_000
 MAX_RANGES = 1000
 
 InviteType = Literal["url", "invitation"]
+Action = Literal["invite", "check"]
+ACTIONS: tuple[Action, ...] = ("invite", "check")
 
 # Google's spreadsheet IDs are letters, digits, "-" and "_" (the Sheets API overview); the
 # ID travels in the Sheets API's URL path, so nothing else (no "/", "?", "%", "..") may.
@@ -56,8 +58,12 @@ REQUEST_SCHEMA: dict[str, Any] = {
         "hide_menu": {"type": "boolean"},
         "dry_run": {"type": "boolean"},
         "force": {"type": "boolean"},
+        "action": {"enum": list(ACTIONS)},
     },
-    "required": ["spreadsheet_id", "ranges", "type", "interview_id"],
+    "required": ["spreadsheet_id", "interview_id"],
+    # A run needs its rows and its type; a connection check does not.
+    "if": {"properties": {"action": {"const": "check"}}, "required": ["action"]},
+    "else": {"required": ["ranges", "type"]},
     "anyOf": [{"required": ["sheet_id"]}, {"required": ["sheet"]}],
 }
 
@@ -74,6 +80,7 @@ _FIELD_HINTS = {
     "hide_menu": "true or false",
     "dry_run": "true or false",
     "force": "true or false",
+    "action": '"invite" (the default: the run) or "check" (test the connection)',
 }
 
 
@@ -90,6 +97,7 @@ class InviteRequest:
     hide_menu: bool = False
     dry_run: bool = False
     force: bool = False
+    action: Action = "invite"
 
 
 def _describe(error: fastjsonschema.JsonSchemaValueException) -> str:
@@ -116,7 +124,10 @@ def parse_invite_request(raw: bytes) -> InviteRequest:
         raise BadRequest("The request body must be a JSON object.") from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.")
-    missing = [name for name in REQUEST_SCHEMA["required"] if name not in body]
+    required = ["spreadsheet_id", "ranges", "type", "interview_id"]
+    if body.get("action") == "check":
+        required = REQUEST_SCHEMA["required"]
+    missing = [name for name in required if name not in body]
     if missing:  # said before any other problem, as the field to add comes first
         raise BadRequest(
             f"The request is missing the field '{missing[0]}': send {_FIELD_HINTS[missing[0]]}."
@@ -129,10 +140,11 @@ def parse_invite_request(raw: bytes) -> InviteRequest:
         spreadsheet_id=body["spreadsheet_id"],
         sheet_id=body.get("sheet_id"),
         sheet=body.get("sheet"),
-        ranges=tuple(body["ranges"]),
-        type=body["type"],
+        ranges=tuple(body.get("ranges", ())),
+        type=body.get("type", "url"),
         interview_id=body["interview_id"],
         hide_menu=body.get("hide_menu", False),
         dry_run=body.get("dry_run", False),
         force=body.get("force", False),
+        action=body.get("action", "invite"),
     )

@@ -26,6 +26,7 @@ from typing import Any
 from jobmojito_sheets.claim import Claim, claim_rows, held_by_records, unmarked
 from jobmojito_sheets.column_memory import ColumnMemory, Groups
 from jobmojito_sheets.config import Settings
+from jobmojito_sheets.credits import Credits, shortfall
 from jobmojito_sheets.deadline import Deadline
 from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError, NotFound, TooLarge
@@ -231,6 +232,8 @@ class Run:
     stop: InviteError | None = None
     sheets_error: InviteError | None = None
     store_error: InviteError | None = None
+    credits: Credits | None = None
+    refusal: InviteError | None = None
     last_flush: float = float("-inf")
     result_cells: dict[int, str] = field(default_factory=dict)
     not_started: list[int] = field(default_factory=list)
@@ -277,6 +280,11 @@ class Run:
             return []
         held = held_by_records(claim.send, holders, run_id=self.ledger.run_id)
         claim = Claim(tuple(p for p in claim.send if p.row not in held), {**claim.skipped, **held})
+        refusal = shortfall(self.credits, len(claim.send))
+        if refusal is not None:  # refused before anything is sent or written
+            self.ledger.release(claim.send)
+            self.refusal = refusal
+            return []
         marks = {p.row: Outcome(p.row, RowStatus.PENDING, marker) for p in claim.send}
         self._report(
             {**claim.skipped, **marks},
@@ -418,8 +426,23 @@ def recoveries(plan: Plan, ledger: Ledger) -> dict[int, Outcome]:
     return {row: o for row, o in held.items() if o.status is RowStatus.RECOVERED}
 
 
+def read_credits(client: JobMojitoClient, deadline: Deadline) -> Credits | None:
+    """The merchant's balance, or None when it cannot be read (the run goes on)."""
+    try:
+        return Credits.from_status(client.merchant_status(timeout=deadline.timeout(10.0)))
+    except JobMojitoFailure as failure:
+        log.warning("JobMojito's merchant status could not be read: %s", type(failure).__name__)
+        return None
+
+
 def preview(
-    plan: Plan, layout: Layout, writer: SheetWriter, ledger: Ledger, *, force: bool
+    plan: Plan,
+    layout: Layout,
+    writer: SheetWriter,
+    ledger: Ledger,
+    credits: Credits | None,
+    *,
+    force: bool,
 ) -> dict[str, Any]:
     """The dry run: the plan, then the same claim rule the real run applies to the tab's
     email and result columns (one read; none when forced or when the result column does not
@@ -441,7 +464,9 @@ def preview(
         for row, outcome in held.items():
             reports[row].apply(outcome)
         rows = [p for p in rows if p.row not in held]
-    return _answer(list(reports.values()), layout, len(rows), dry_run=True, remaining=[])
+    answer = _answer(list(reports.values()), layout, len(rows), dry_run=True, remaining=[])
+    answer["credits"] = credits.to_json() if credits is not None else None
+    return answer
 
 
 def run(
@@ -460,12 +485,13 @@ def run(
     writer = SheetWriter(sheets, tab, layout)
     run_id = secrets.token_hex(8)
     ledger = Ledger(store, run_id, caller, request.spreadsheet_id, tab.title, request.interview_id)
+    credits = read_credits(client, deadline) if plan.to_send else None
     if request.dry_run:
-        return preview(plan, layout, writer, ledger, force=request.force)
+        return preview(plan, layout, writer, ledger, credits, force=request.force)
 
     clock = deadline.clock
     marker = pending_marker(run_id[:6], datetime.now(UTC))
-    state = Run(plan, writer, ledger, force=request.force)
+    state = Run(plan, writer, ledger, force=request.force, credits=credits)
     state.reports = _planned_reports(plan)
     for planned in plan.to_send:  # until its batch is sent
         state.reports[planned.row].apply(Outcome(planned.row, RowStatus.NOT_SENT, NOT_SENT_STOPPED))
@@ -499,6 +525,8 @@ def run(
                 state.flush(now)
             if state.stop is not None or state.sheets_error is not None:
                 cancel.set()  # batches not yet started are not sent
+    if state.refusal is not None:
+        raise state.refusal
     if not run_fails(state.stop, state.answered):
         # The planned refusals (bad rows, duplicates) are written once the run went through;
         # a run that fails leaves every row it did not send exactly as it was.
