@@ -85,6 +85,8 @@ class Sandbox:
     def __post_init__(self) -> None:
         self.sheets.set_token_owner(RECRUITER_TOKEN, RECRUITER)
         self.sheets.set_token_owner(OUTSIDER_TOKEN, OUTSIDER)
+        for token, owner in ((RECRUITER_TOKEN, RECRUITER), (OUTSIDER_TOKEN, OUTSIDER)):
+            self.google.register_access_token(token, owner, CLIENT_ID, expires_in=7 * 86400)
 
     def start(self) -> Sandbox:
         self.servers["sheets"] = self.sheets.serve()
@@ -141,6 +143,7 @@ class Sandbox:
             "ALLOWED_AUDIENCES": CLIENT_ID,
             "ALLOWED_USERS": f"{RECRUITER},@hr.example.com",
             "GOOGLE_CERTS_URL": self.google.certs_url,
+            "GOOGLE_TOKENINFO_URL": self.google.tokeninfo_url,
         }
         if self.firestore is not None:
             env.update(self.firestore.env())
@@ -253,7 +256,8 @@ class FunctionProcess:
 _FUNCTION_VARIABLES = frozenset(
     {
         "JOBMOJITO_API_URL", "JOBMOJITO_API_TOKEN", "JOBMOJITO_MERCHANT_ID", "SHEETS_API_URL",
-        "ALLOWED_AUDIENCES", "ALLOWED_USERS", "GOOGLE_CERTS_URL", "BATCH_SIZE", "CONCURRENCY",
+        "ALLOWED_AUDIENCES", "ALLOWED_USERS", "GOOGLE_CERTS_URL", "GOOGLE_TOKENINFO_URL",
+        "BATCH_SIZE", "CONCURRENCY",
         "MAX_ROWS", "TIME_BUDGET_SECONDS", "JOBMOJITO_TIMEOUT_SECONDS", "SHEETS_TIMEOUT_SECONDS",
     }
 )  # fmt: skip
