@@ -95,6 +95,7 @@ SPEC_SOURCE = (
     + ", ".join(SPEC_PATHS)
     + " and the component schemas they reference."
 )
+SPENDING_PATHS = frozenset({REGISTER_PATH, INVITE_PATH})
 REQUEST_SCHEMAS = {
     REGISTER_PATH: "JobInterviewRegisterUsersRequest",
     INVITE_PATH: "InviteUsersRequest",
@@ -816,8 +817,10 @@ class JobMojitoStandIn:
     Error schema; users are processed one by one, and a bad email gives that user
     `result: "Error: Invalid email"`. Reads: a query parameter the OpenAPI refuses (a
     malformed UUID, a `limit` over 1000...) -> 422 naming it; a `merchant_id` other than the
-    stand-in's -> 403. Every call lands in `calls`, every interview credit in `credits`
-    (and in `balance`), every invitation email in `emails_sent`.
+    stand-in's -> 403. Every call that spends (register-users, invite-users) lands in
+    `calls`, every read in `reads` (a fault without `.only(path)` is for the calls that
+    spend), every interview credit in `credits` (and in `balance`), every invitation email
+    in `emails_sent`.
 
     `interviews` is a list of ids, or a mapping of id to name (`job-interview-get` answers the
     name; ids without one are called "Interview <first 8 characters>").
@@ -856,7 +859,10 @@ class JobMojitoStandIn:
         self.merchant_id = merchant_id
         self.latency = latency
         self.public_base = public_base.rstrip("/")
+        # The calls that spend (register-users, invite-users), as every test counts sends;
+        # the read endpoints' calls are in `reads`.
         self.calls: list[RecordedCall] = []
+        self.reads: list[RecordedCall] = []
         # Called with the call's number (1, 2, …) after a call is processed, before it is
         # answered: lets a test act "while JobMojito is working" (e.g. sort the sheet).
         self.on_processed: Callable[[int], None] | None = None
@@ -932,6 +938,7 @@ class JobMojitoStandIn:
         the configured balance; keep the rest of the configuration."""
         with self._lock:
             self.calls.clear()
+            self.reads.clear()
             self.credits.clear()
             self.emails_sent.clear()
             self._faults.clear()
@@ -1037,7 +1044,7 @@ class JobMojitoStandIn:
         endpoint = _endpoint(request.path)
         fault = self._next_fault(endpoint) if endpoint is not None else None
         outcome = self._answer(request, endpoint, fault)
-        if self.on_processed is not None and endpoint is not None:
+        if self.on_processed is not None and endpoint in SPENDING_PATHS:
             self.on_processed(len(self.calls) + 1)
         dropped = fault is not None and fault.kind is FaultKind.DROP_AFTER_PROCESSING
         self._record(
@@ -1058,7 +1065,10 @@ class JobMojitoStandIn:
         with self._lock:
             for position, entry in enumerate(self._faults):
                 fault: Fault = entry[0]
-                if fault.endpoint in (None, endpoint):
+                # An untargeted fault is for the calls that spend (register, invite); a read
+                # gets one only when the fault names it (`Fault.only`).
+                aimed = fault.endpoint == endpoint
+                if aimed or (fault.endpoint is None and endpoint in SPENDING_PATHS):
                     entry[1] -= 1
                     if entry[1] <= 0:
                         self._faults.pop(position)
@@ -1086,7 +1096,7 @@ class JobMojitoStandIn:
             query=request.args.to_dict(),
         )
         with self._lock:
-            self.calls.append(call)
+            (self.calls if endpoint in SPENDING_PATHS else self.reads).append(call)
 
     def _answer(self, request: Request, endpoint: str | None, fault: Fault | None) -> _Outcome:
         if endpoint is None:

@@ -170,7 +170,8 @@ def test_reads_answer_under_the_base_prefix_and_are_recorded(
 ) -> None:
     response = read(client, method, BASE_PREFIX + path, params, body)
     assert response.status_code == 200
-    (call,) = api.calls
+    assert api.calls == []  # `calls` holds the calls that spend; reads are in `reads`
+    (call,) = api.reads
     assert (call.method, call.path, call.endpoint) == (method, BASE_PREFIX + path, path)
     assert (call.status, call.query, call.json) == (200, params, body)
     assert call.answer == response.content
@@ -204,27 +205,30 @@ def test_status_faults_apply_to_reads(
     params: dict[str, str],
     body: Any,
 ) -> None:
-    api.inject(Fault.status(429, retry_after=3))
+    api.inject(Fault.status(429, retry_after=3).only(path))
     refused = read(client, method, path, params, body)
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == "3"
     assert valid("Error", refused.json())["error"] == "Too Many Requests"
-    assert api.calls[-1].fault is FaultKind.STATUS
+    assert api.reads[-1].fault is FaultKind.STATUS
     assert read(client, method, path, params, body).status_code == 200
 
 
-def test_reads_and_writes_consume_one_queue_in_order(
+def test_an_untargeted_fault_is_for_the_calls_that_spend_not_for_reads(
     client: httpx.Client, api: JobMojitoStandIn
 ) -> None:
     api.inject(Fault.status(503, times=2))
     api.inject(Fault.status(500))
+    empty = {"interview_id": BACKEND, "users": [], "merchant_id": MERCHANT}
     answers = [
         client.get(MERCHANT_STATUS_PATH).status_code,
-        client.post(REGISTER_PATH, json={"interview_id": BACKEND, "users": []}).status_code,
+        client.post(REGISTER_PATH, json=empty).status_code,
         client.get(LANGUAGES_PATH).status_code,
+        client.post(REGISTER_PATH, json=empty).status_code,
+        client.post(REGISTER_PATH, json=empty).status_code,
         client.get(RESULT_LIST_PATH).status_code,
     ]
-    assert answers == [503, 503, 500, 200]
+    assert answers == [200, 503, 200, 503, 500, 200]
     assert api.pending_faults == []
 
 
@@ -243,23 +247,23 @@ def test_a_fault_only_for_one_path_waits_for_it(
         client.post(REGISTER_PATH, json=empty).status_code,
         client.post(REGISTER_PATH, json=empty).status_code,
     ]
-    assert answers == [500, 200, 503, 200, 503, 200]
+    assert answers == [200, 200, 503, 200, 503, 500]
     assert api.pending_faults == []
     with pytest.raises(ValueError):
         Fault.reorder().only("/job-interview-create")
 
 
 def test_drop_after_processing_a_read(client: httpx.Client, api: JobMojitoStandIn) -> None:
-    api.inject(Fault.drop_after_processing())
+    api.inject(Fault.drop_after_processing().only(MERCHANT_STATUS_PATH))
     with pytest.raises(httpx.TransportError):
         client.get(MERCHANT_STATUS_PATH)
-    assert api.calls[-1].status is None
-    assert api.calls[-1].answer is None
+    assert api.reads[-1].status is None
+    assert api.reads[-1].answer is None
     status(client)
 
 
 def test_delay_after_processing_a_read(client: httpx.Client, api: JobMojitoStandIn) -> None:
-    api.inject(Fault.delay_after_processing(1.0))
+    api.inject(Fault.delay_after_processing(1.0).only(LANGUAGES_PATH))
     with pytest.raises(httpx.ReadTimeout):
         client.get(LANGUAGES_PATH, timeout=0.3)
 
@@ -273,7 +277,7 @@ def test_malformed_json_on_reads(
     params: dict[str, str],
     body: Any,
 ) -> None:
-    api.inject(Fault.malformed_json())
+    api.inject(Fault.malformed_json().only(path))
     response = read(client, method, path, params, body)
     assert response.status_code == 200
     with pytest.raises(json.JSONDecodeError):
@@ -282,9 +286,9 @@ def test_malformed_json_on_reads(
 
 def test_list_faults_spoil_the_result_list(client: httpx.Client, api: JobMojitoStandIn) -> None:
     register(client, "a@example.com", "b@example.com", "c@example.com")
-    api.inject(Fault.shorter(2))
-    api.inject(Fault.reorder())
-    api.inject(Fault.foreign_email("ghost@example.net", index=1))
+    api.inject(Fault.shorter(2).only(RESULT_LIST_PATH))
+    api.inject(Fault.reorder().only(RESULT_LIST_PATH))
+    api.inject(Fault.foreign_email("ghost@example.net", index=1).only(RESULT_LIST_PATH))
     shorter, reordered, foreign = (result_list(client) for _ in range(3))
     assert emails(shorter) == ["c@example.com"]
     assert shorter["pagination"]["total"] == 3
@@ -294,9 +298,9 @@ def test_list_faults_spoil_the_result_list(client: httpx.Client, api: JobMojitoS
 
 def test_list_faults_spoil_the_languages(client: httpx.Client, api: JobMojitoStandIn) -> None:
     codes = [language["code"] for language in client.get(LANGUAGES_PATH).json()["languages"]]
-    api.inject(Fault.shorter(1))
-    api.inject(Fault.reorder())
-    api.inject(Fault.foreign_email())
+    api.inject(Fault.shorter(1).only(LANGUAGES_PATH))
+    api.inject(Fault.reorder().only(LANGUAGES_PATH))
+    api.inject(Fault.foreign_email().only(LANGUAGES_PATH))
     shorter, reordered, foreign = (client.get(LANGUAGES_PATH).json()["languages"] for _ in "abc")
     assert [language["code"] for language in shorter] == codes[:-1]
     assert [language["code"] for language in reordered] == codes[::-1]
@@ -308,10 +312,10 @@ def test_list_faults_leave_single_objects_alone(
 ) -> None:
     before = status(client)
     for fault in (Fault.shorter(), Fault.reorder(), Fault.foreign_email()):
-        api.inject(fault)
+        api.inject(fault.only(MERCHANT_STATUS_PATH))
         after = status(client)
         assert after == before
-        assert api.calls[-1].fault is fault.kind
+        assert api.reads[-1].fault is fault.kind
 
 
 # --- GET /merchant-status ------------------------------------------------------------------
