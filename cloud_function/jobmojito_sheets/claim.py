@@ -78,7 +78,7 @@ def held_by_records(
     `recovered` rows get the link that run recorded; the others are left alone."""
     held: dict[int, Outcome] = {}
     for planned in rows:
-        record = holders.get(planned.source.email.strip().lower())
+        record = holders.get(email_key(planned.email))
         status = held_as(record, run_id=run_id, force=False)
         if record is None or status is None:
             continue

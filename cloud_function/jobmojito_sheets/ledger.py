@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from jobmojito_sheets.candidate import email_key
 from jobmojito_sheets.plan import PlannedRow
 from jobmojito_sheets.registry import Record, RecordState
 from jobmojito_sheets.results import Outcome
@@ -38,7 +39,7 @@ class Ledger:
     def _record(self, planned: PlannedRow, state: RecordState, outcome: Outcome | None) -> Record:
         return Record(
             interview_id=self.interview_id,
-            email=planned.source.email.strip().lower(),
+            email=email_key(planned.email),
             state=state,
             run_id=self.run_id,
             caller=self.caller,
@@ -51,7 +52,7 @@ class Ledger:
         )
 
     def lookup(self, rows: Sequence[PlannedRow]) -> dict[str, Record]:
-        return self.store.lookup(self.interview_id, (p.source.email for p in rows))
+        return self.store.lookup(self.interview_id, (email_key(p.email) for p in rows))
 
     def claim(self, rows: Sequence[PlannedRow], *, force: bool) -> dict[str, Record]:
         """Claim the rows' candidates; returns the records that hold the others. Raises
@@ -67,7 +68,7 @@ class Ledger:
             log.error("could not record %d registrations of run %s", len(records), self.run_id)
 
     def release(self, rows: Iterable[PlannedRow]) -> None:
-        emails = [p.source.email for p in rows]
+        emails = [email_key(p.email) for p in rows]
         if not emails:
             return
         try:

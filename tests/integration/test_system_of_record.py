@@ -161,3 +161,14 @@ def test_a_store_that_cannot_be_reached_sends_nothing(
 def test_menu_request_helper_is_the_body_the_script_sends() -> None:
     body = menu_request(["2:3"], spreadsheet_id="x")
     assert body["sheet_id"] == TAB_GID and body["ranges"] == ["2:3"]
+
+
+def test_one_mailbox_spelled_two_ways_in_two_sheets_is_one_candidate_of_the_record(
+    function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
+) -> None:
+    composed = [["Name", "Email"], ["Zoë", "zo\u00eb@example.com"]]
+    decomposed = [["Name", "Email"], ["Zoë", "zoe\u0308@example.com"]]
+    _ok(new_sheet(composed).call(function, ["2:2"]))
+    answer = _ok(new_sheet(decomposed).call(function, ["2:2"]))
+    assert _statuses(answer) == ["recovered"] and answer["summary"]["sent"] == 0
+    assert sum(world.jobmojito.credits_by_email().values()) == 1
