@@ -488,8 +488,11 @@ def test_a_request_within_the_timeout_passes_unchanged(
     assert proxied.status_code == direct.status_code == 405
     assert proxied.content == direct.content
     assert proxied.headers["content-type"] == direct.headers["content-type"]
-    world.seed(spreadsheet_id="1WithinTheTimeout")
-    body = menu_request(["A2:B13"], spreadsheet_id="1WithinTheTimeout", dry_run=True)
+    # Candidates of its own: the function's system of record remembers the ones other tests
+    # of this module registered, and would find nothing new to send among them.
+    people = [["Name", "Email"]] + [[f"Within {i}", f"within{i}@example.com"] for i in range(8)]
+    world.seed(people, spreadsheet_id="1WithinTheTimeout")
+    body = menu_request(["A2:B9"], spreadsheet_id="1WithinTheTimeout", dry_run=True)
     answer = invite(short_timeout.url, body, id_token=world.id_token())
     assert answer.status_code == 200, answer.text
     assert answer.json()["summary"]["sent"] == 8
