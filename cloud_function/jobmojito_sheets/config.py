@@ -33,7 +33,7 @@ class Settings:
     jobmojito_timeout: float = 30.0
     sheets_timeout: float = 20.0
     deadline: float = 50.0
-    write_interval: float = 1.25
+    write_interval: float = 10.0
     sheets_calls_per_minute: int = 48
     state_store: str = "memory"
     google_cloud_project: str | None = None
@@ -144,7 +144,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         jobmojito_timeout=_number(env, "JOBMOJITO_TIMEOUT_SECONDS", 30.0, integer=False),
         sheets_timeout=_number(env, "SHEETS_TIMEOUT_SECONDS", 20.0, integer=False),
         deadline=_deadline(env),
-        write_interval=_number(env, "SHEETS_WRITE_INTERVAL_SECONDS", 1.25, integer=False),
+        write_interval=_number(env, "SHEETS_WRITE_INTERVAL_SECONDS", 10.0, integer=False),
         state_store=state_store,
         google_cloud_project=project,
         firestore_database=database,
