@@ -123,6 +123,16 @@ def _error_fields(response: httpx.Response) -> tuple[str, str | None]:
     )
 
 
+def _raise_if_refused(response: httpx.Response) -> None:
+    """JobMojito read the request and processed nothing: 401, or a refusal with its status."""
+    status = response.status_code
+    if status == 401:
+        raise CredentialsRejected(f"HTTP {status}")
+    if status in REFUSAL_STATUSES:
+        error_text, name = _error_fields(response)
+        raise RequestRefused(error_text, name, status)
+
+
 class JobMojitoClient:
     """Registers users for an interview; takes its `httpx.Client` so tests can swap transports."""
 
@@ -195,11 +205,7 @@ class JobMojitoClient:
         except httpx.HTTPError as error:
             raise NotProcessed(f"no answer ({type(error).__name__})") from None
         status = response.status_code
-        if status == 401:
-            raise CredentialsRejected(f"HTTP {status}")
-        if status in REFUSAL_STATUSES:
-            error_text, name = _error_fields(response)
-            raise RequestRefused(error_text, name, status)
+        _raise_if_refused(response)
         try:
             answer = response.json() if status == 200 else None
         except ValueError:
@@ -221,11 +227,7 @@ class JobMojitoClient:
         except httpx.HTTPError as error:
             raise Ambiguous(f"no complete answer ({type(error).__name__})") from None
         status = response.status_code
-        if status == 401:
-            raise CredentialsRejected(f"HTTP {status}")
-        if status in REFUSAL_STATUSES:
-            error_text, name = _error_fields(response)
-            raise RequestRefused(error_text, name, status)
+        _raise_if_refused(response)
         if status in RETRY_STATUSES:
             raise _Retryable(f"HTTP {status}", _retry_after(response))
         if 400 <= status < 500:
