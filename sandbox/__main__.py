@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="STAND-IN")
 
     jobmojito = commands.add_parser(
-        "jobmojito", help="JobMojito /job-interview-register-users and /invite-users"
+        "jobmojito", help="JobMojito: register-users, invite-users and the read endpoints"
     )
     _add_port(jobmojito)
     jobmojito.add_argument(
