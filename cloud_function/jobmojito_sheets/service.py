@@ -286,13 +286,11 @@ class Run:
             self.refusal = refusal
             return []
         marks = {p.row: Outcome(p.row, RowStatus.PENDING, marker) for p in claim.send}
+        decided = {**claim.skipped, **marks}
+        # Only the statuses the Sheet holds are written; a registered or interrupted row's
+        # cells stay exactly as they are.
         self._report(
-            {**claim.skipped, **marks},
-            {
-                row: o.cells()
-                for row, o in {**claim.skipped, **marks}.items()
-                if o.status is not RowStatus.REGISTERED  # its cells stay exactly as they are
-            },
+            decided, {row: o.cells() for row, o in decided.items() if o.status in WRITTEN_TO_SHEET}
         )
         cells, self.outbox = self.outbox, {}
         marked = self._settle_write(cells, self.writer.write(cells, expected, snapshot))

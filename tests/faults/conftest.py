@@ -4,13 +4,15 @@ never pasted)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sandbox.sheets_api import REAL_LIMITS
 from tests.faults.promises import TABLE, markdown
+
+# Every test starts with a fresh minute of Google's Sheets quota, as in the integration suite
+# whose world these tests share (one fixture, defined there).
+from tests.integration.conftest import fresh_sheets_quota  # noqa: F401
 
 TABLE_FILE = Path(__file__).resolve().parents[2] / "docs" / "fault-table.md"
 HEADER = """# The fault table
@@ -20,21 +22,6 @@ that runs all its scenarios; do not edit it by hand. What the columns mean, and 
 recruiter does about a `Pending` row: [failures.md](failures.md).
 
 """
-
-
-@pytest.fixture(autouse=True)
-def fresh_sheets_quota(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every test starts with a fresh minute of Google's Sheets quota (and no 429s met yet), as
-    in the integration suite whose world these tests share; Google's figures are back after
-    a test that changed them."""
-    if "world" not in request.fixturenames:
-        yield
-        return
-    sheets = request.getfixturevalue("world").sheets
-    sheets.reset_quota()
-    yield
-    sheets.set_quota(REAL_LIMITS)
-    sheets.reset_quota()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -119,6 +119,8 @@ def test_a_pending_marker_lost_with_the_sheet_still_keeps_the_candidate_from_a_s
     world.sheets.set_values(sheet.spreadsheet_id, sheet.title, "D2:D9", [[""]] * 8)
     again = _ok(sheet.call(function, ["2:9"]))
     assert set(_statuses(again)) == {"interrupted"} and again["summary"]["sent"] == 0
+    # Left as they are: the run writes nothing into a row it leaves alone.
+    assert all(len(values) < 4 or values[3] == "" for values in sheet.values()[1:])
     assert set(world.jobmojito.credits_by_email().values()) == {1}
 
 
