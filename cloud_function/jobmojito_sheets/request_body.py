@@ -18,9 +18,22 @@ from jobmojito_sheets.errors import BadRequest, TooLarge
 MAX_BODY_BYTES = 1_000_000
 MAX_RANGES = 1000
 
-InviteType = Literal["url", "invitation"]
-Action = Literal["invite", "check"]
-ACTIONS: tuple[Action, ...] = ("invite", "check")
+InviteType = Literal["url", "invitation", "personal_invitation"]
+INVITE_TYPES: tuple[InviteType, ...] = ("url", "invitation", "personal_invitation")
+Action = Literal["invite", "check", "status", "languages"]
+ACTIONS: tuple[Action, ...] = ("invite", "check", "status", "languages")
+# Actions that work on selected rows (and need `ranges`); `status` needs no `type`.
+ROW_ACTIONS: tuple[Action, ...] = ("invite", "status")
+
+MAX_MESSAGE_LENGTH = 2000
+DEFAULT_LANGUAGE = "en"
+# `mojito_language_code` as JobMojito's OpenAPI lists it for `/invite-users` (the codes of its
+# platform languages; `GET /platform-languages-list` names them).
+LANGUAGE_CODES = (
+    "ar", "bg", "zh", "hr", "cs", "da", "nl", "en", "fil", "fi", "fr", "de", "el", "hi", "hu",
+    "id", "it", "ja", "ko", "ms", "no", "pl", "pt", "br", "ro", "ru", "sk", "es", "sv", "ta",
+    "th", "tr", "uk", "vi",
+)  # fmt: skip
 
 # Google's spreadsheet IDs are letters, digits, "-" and "_" (the Sheets API overview); the
 # ID travels in the Sheets API's URL path, so nothing else (no "/", "?", "%", "..") may.
@@ -48,7 +61,7 @@ REQUEST_SCHEMA: dict[str, Any] = {
             "maxItems": MAX_RANGES,
             "items": {"type": "string", "minLength": 1, "maxLength": 40},
         },
-        "type": {"enum": ["url", "invitation"]},
+        "type": {"enum": list(INVITE_TYPES)},
         "interview_id": {
             "type": "string",
             "minLength": 36,
@@ -59,12 +72,10 @@ REQUEST_SCHEMA: dict[str, Any] = {
         "dry_run": {"type": "boolean"},
         "force": {"type": "boolean"},
         "action": {"enum": list(ACTIONS)},
+        "is_test": {"type": "boolean"},
+        "message_from_recruiter": {"type": "string", "maxLength": MAX_MESSAGE_LENGTH},
+        "mojito_language_code": {"enum": list(LANGUAGE_CODES)},
     },
-    "required": ["spreadsheet_id", "interview_id"],
-    # A run needs its rows and its type; a connection check does not.
-    "if": {"properties": {"action": {"const": "check"}}, "required": ["action"]},
-    "else": {"required": ["ranges", "type"]},
-    "anyOf": [{"required": ["sheet_id"]}, {"required": ["sheet"]}],
 }
 
 _validate = fastjsonschema.compile(REQUEST_SCHEMA)
@@ -80,8 +91,22 @@ _FIELD_HINTS = {
     "hide_menu": "true or false",
     "dry_run": "true or false",
     "force": "true or false",
-    "action": '"invite" (the default: the run) or "check" (test the connection)',
+    "action": '"invite" (the default: the run), "status" (refresh interview status), '
+    '"check" (test the connection) or "languages" (list JobMojito\'s languages)',
+    "is_test": "true or false",
+    "message_from_recruiter": f"text of at most {MAX_MESSAGE_LENGTH} characters",
+    "mojito_language_code": 'one of JobMojito\'s language codes, such as "en" or "fr"',
 }
+
+# What each action requires besides the schema's types (checked in this order, so the field
+# to add comes first); every action but `languages` also needs the tab (`sheet_id` or `sheet`).
+REQUIRED_FIELDS: dict[Action, tuple[str, ...]] = {
+    "invite": ("spreadsheet_id", "ranges", "type", "interview_id"),
+    "status": ("spreadsheet_id", "ranges", "interview_id"),
+    "check": ("spreadsheet_id", "interview_id"),
+    "languages": (),
+}
+TAB_FIELDS = ("sheet_id", "sheet")
 
 
 @dataclass(frozen=True)
@@ -98,13 +123,14 @@ class InviteRequest:
     dry_run: bool = False
     force: bool = False
     action: Action = "invite"
+    is_test: bool = False
+    message_from_recruiter: str | None = None
+    mojito_language_code: str = DEFAULT_LANGUAGE
 
 
 def _describe(error: fastjsonschema.JsonSchemaValueException) -> str:
     """The sentence for the first schema violation, naming the field to fix."""
     path = [str(part) for part in (error.path or [])][1:]  # the first element is "data"
-    if not path and error.rule == "anyOf":
-        return "The request needs either 'sheet_id' (the tab's gid) or 'sheet' (the tab's title)."
     hint = _FIELD_HINTS.get(path[0]) if path else None
     if hint is None:
         return "The request body must be a JSON object."
@@ -124,27 +150,49 @@ def parse_invite_request(raw: bytes) -> InviteRequest:
         raise BadRequest("The request body must be a JSON object.") from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.")
-    required = ["spreadsheet_id", "ranges", "type", "interview_id"]
-    if body.get("action") == "check":
-        required = REQUEST_SCHEMA["required"]
-    missing = [name for name in required if name not in body]
+    action = body.get("action", "invite")
+    if action not in ACTIONS:
+        raise BadRequest(f"The field 'action' must be {_FIELD_HINTS['action']}.")
+    missing = [name for name in REQUIRED_FIELDS[action] if name not in body]
     if missing:  # said before any other problem, as the field to add comes first
         raise BadRequest(
             f"The request is missing the field '{missing[0]}': send {_FIELD_HINTS[missing[0]]}."
+        )
+    if action != "languages" and not any(name in body for name in TAB_FIELDS):
+        raise BadRequest(
+            "The request needs either 'sheet_id' (the tab's gid) or 'sheet' (the tab's title)."
         )
     try:
         _validate(body)
     except fastjsonschema.JsonSchemaValueException as error:
         raise BadRequest(_describe(error)) from None
+    _check_combination(body)
     return InviteRequest(
-        spreadsheet_id=body["spreadsheet_id"],
+        spreadsheet_id=body.get("spreadsheet_id", ""),
         sheet_id=body.get("sheet_id"),
         sheet=body.get("sheet"),
         ranges=tuple(body.get("ranges", ())),
         type=body.get("type", "url"),
-        interview_id=body["interview_id"],
+        interview_id=body.get("interview_id", ""),
         hide_menu=body.get("hide_menu", False),
         dry_run=body.get("dry_run", False),
         force=body.get("force", False),
-        action=body.get("action", "invite"),
+        action=action,
+        is_test=body.get("is_test", False),
+        message_from_recruiter=body.get("message_from_recruiter"),
+        mojito_language_code=body.get("mojito_language_code", DEFAULT_LANGUAGE),
     )
+
+
+def _check_combination(body: dict[str, Any]) -> None:
+    """Fields that only mean something together: a personal message without a personal
+    invitation would be dropped in silence, and JobMojito's `/invite-users` has no test mode."""
+    personal = body.get("type") == "personal_invitation"
+    for name in ("message_from_recruiter", "mojito_language_code"):
+        if name in body and not personal:
+            raise BadRequest(f'The field \'{name}\' goes with "type": "personal_invitation" only.')
+    if personal and body.get("is_test") is True:
+        raise BadRequest(
+            "Test mode works with interview links only (JobMojito's personal invitations have "
+            "no test mode): turn test mode off in Settings to send personal invitations."
+        )

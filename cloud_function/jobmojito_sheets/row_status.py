@@ -19,6 +19,14 @@ runs) is read back here, by `cell_state`.
 | `recovered`   | `ok` (the link an earlier run recorded; nothing sent) | yes, with the link  |
 | `not_sent`    | `Not sent: …`                                        | no, the row is kept  |
 | `not_yet`     | `Not sent yet: …` (listed in `remaining`)            | no, the row is kept  |
+| `invited`     | `Invited: JobMojito emailed the invitation`          | yes                  |
+| `activated`   | `Activated: JobMojito emailed the invitation …`      | yes                  |
+| `already_invited` | `Skipped: already invited; JobMojito sent nothing` | yes                 |
+
+`ok` of a test-mode run (`is_test`) writes `ok (test)`. The personal invitation (`/invite-users`)
+answers `invited`, `activated`, `already_invited` or `error`. A status refresh
+(`"action": "status"`) answers `changed`, `unchanged`, `other_interview`, `settled`,
+`still_pending`, `invalid` or `not_yet`.
 """
 
 from __future__ import annotations
@@ -40,6 +48,16 @@ class RowStatus(StrEnum):
     RECOVERED = "recovered"
     NOT_SENT = "not_sent"
     NOT_YET = "not_yet"
+    # the personal invitation (`/invite-users`)
+    INVITED = "invited"
+    ACTIVATED = "activated"
+    ALREADY_INVITED = "already_invited"
+    # the status refresh
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    OTHER_INTERVIEW = "other_interview"
+    SETTLED = "settled"
+    STILL_PENDING = "still_pending"
 
 
 WOULD_SEND = "Would send"
@@ -55,6 +73,14 @@ NOT_SENT_STOPPED = "Not sent: the run stopped before this row; run the menu agai
 NOT_SENT_MOVED = "Not sent: the row moved while the run was going; run the menu again"
 NOT_SENT_SHEETS = "Not sent: Google Sheets could not be written; run the menu again"
 NOT_YET = "Not sent yet: the function's time ran out; the next call continues"
+OK_TEST = "ok (test)"
+INVITED = "Invited: JobMojito emailed the invitation"
+ACTIVATED = "Activated: JobMojito emailed the invitation (the candidate already had a profile)"
+ALREADY_INVITED = "Skipped: already invited; JobMojito sent nothing"
+# A pending row the status refresh found registered, with no link kept anywhere.
+SETTLED_NO_LINK = (
+    "ok (registered; its link was not kept: invite this row again with force for a fresh link)"
+)
 
 # Statuses whose result text the Sheet holds; the others leave the cell as it was before the
 # run (a row that is `not_sent` or `not_yet` gets back what it held, its marker removed).
@@ -66,6 +92,20 @@ WRITTEN_TO_SHEET = frozenset(
         RowStatus.INVALID,
         RowStatus.ERROR,
         RowStatus.PENDING,
+        RowStatus.INVITED,
+        RowStatus.ACTIVATED,
+        RowStatus.ALREADY_INVITED,
+    }
+)
+
+# The status refresh's codes, counted by its own summary, never by `summarize`.
+REFRESH_STATUSES = frozenset(
+    {
+        RowStatus.CHANGED,
+        RowStatus.UNCHANGED,
+        RowStatus.OTHER_INTERVIEW,
+        RowStatus.SETTLED,
+        RowStatus.STILL_PENDING,
     }
 )
 
@@ -95,12 +135,17 @@ def jobmojito_error(text: str) -> str | None:
 def cell_state(result_cell: str) -> RowStatus | None:
     """What an earlier run left in a row's result cell, the one rule for "already done".
 
-    `ok` (any case) is registered, with or without a link in the row: its credit is spent, and
-    sending it again would spend another. A pending marker may be registered: JobMojito's
-    answer never came. Anything else (empty, an old error, an old duplicate) may be sent.
+    `ok` (any case, also `ok (test)` and the settled `ok (registered; …)`) is registered, with
+    or without a link in the row: its credit is spent, and sending it again would spend
+    another. So is a personal invitation's `Invited: …`, `Activated: …` and
+    `Skipped: already invited; …`. A pending marker may be registered: JobMojito's answer
+    never came. Anything else (empty, an old error, an old duplicate) may be sent.
     """
     text = result_cell.strip()
-    if text.lower() == OK:
+    lower = text.lower()
+    if lower == OK or lower.startswith(OK + " ("):
+        return RowStatus.REGISTERED
+    if text in (INVITED, ACTIVATED, ALREADY_INVITED):
         return RowStatus.REGISTERED
     if text.startswith(_PENDING_PREFIX):
         return RowStatus.INTERRUPTED
@@ -123,6 +168,15 @@ _COUNTED_AS: dict[RowStatus, str | None] = {
     RowStatus.PENDING: "pending",
     RowStatus.NOT_SENT: "not_sent",
     RowStatus.NOT_YET: "not_yet",
+    RowStatus.INVITED: "ok",
+    RowStatus.ACTIVATED: "ok",
+    RowStatus.ALREADY_INVITED: "skipped",
+    # the status refresh's codes are counted by its own summary
+    RowStatus.CHANGED: None,
+    RowStatus.UNCHANGED: None,
+    RowStatus.OTHER_INTERVIEW: None,
+    RowStatus.SETTLED: None,
+    RowStatus.STILL_PENDING: None,
 }
 
 

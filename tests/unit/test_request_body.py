@@ -184,3 +184,51 @@ def test_interview_id_in_upper_case_is_a_uuid_too() -> None:
 def test_spreadsheet_ids_in_googles_alphabet_are_accepted(spreadsheet_id: str) -> None:
     raw = json.dumps({**VALID, "spreadsheet_id": spreadsheet_id}).encode()
     assert parse_invite_request(raw).spreadsheet_id == spreadsheet_id
+
+
+def test_a_status_refresh_needs_rows_but_no_type() -> None:
+    parsed = parse_invite_request(_raw(action="status", type=_DROP, is_test=True))
+    assert (parsed.action, parsed.ranges, parsed.is_test) == ("status", ("A2:B10", "C15"), True)
+    assert "'ranges'" in _error(_raw(action="status", type=_DROP, ranges=_DROP)).message
+
+
+def test_the_languages_list_needs_no_sheet_and_no_interview() -> None:
+    parsed = parse_invite_request(json.dumps({"action": "languages"}).encode())
+    assert parsed.action == "languages"
+
+
+def test_a_personal_invitation_carries_its_message_and_language() -> None:
+    parsed = parse_invite_request(
+        _raw(type="personal_invitation", message_from_recruiter="Hi!", mojito_language_code="fr")
+    )
+    assert (parsed.type, parsed.message_from_recruiter, parsed.mojito_language_code) == (
+        "personal_invitation",
+        "Hi!",
+        "fr",
+    )
+    assert parse_invite_request(_raw(type="personal_invitation")).mojito_language_code == "en"
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"type": "personal_invitation", "message_from_recruiter": "x" * 2001}, "message_from"),
+        ({"type": "personal_invitation", "mojito_language_code": "xx"}, "mojito_language"),
+        ({"message_from_recruiter": "Hi"}, "message_from_recruiter"),
+        ({"type": "url", "mojito_language_code": "fr"}, "mojito_language_code"),
+        ({"is_test": "yes"}, "is_test"),
+        ({"type": "personal_invitation", "is_test": True}, "Test mode"),
+    ],
+)
+def test_personal_invitation_and_test_fields_are_refused_naming_what_to_fix(
+    changes: dict[str, Any], named: str
+) -> None:
+    assert named in _error(_raw(**changes)).message
+
+
+def test_a_message_of_exactly_2000_characters_is_accepted() -> None:
+    message = "é" * 2000
+    parsed = parse_invite_request(
+        _raw(type="personal_invitation", message_from_recruiter=message)
+    )
+    assert parsed.message_from_recruiter == message

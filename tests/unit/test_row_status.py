@@ -6,6 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 from jobmojito_sheets.row_status import (
+    ACTIVATED,
+    ALREADY_INVITED,
+    INVITED,
+    OK_TEST,
+    REFRESH_STATUSES,
+    SETTLED_NO_LINK,
     SUMMARY_FIELDS,
     RowStatus,
     cell_state,
@@ -69,7 +75,28 @@ def test_every_status_is_counted_somewhere_or_is_a_preview() -> None:
     for status in RowStatus:
         summary = summarize([status], sent=0)
         counted = sum(summary[f] for f in SUMMARY_FIELDS if f not in ("selected", "sent"))
-        assert counted == (0 if status is RowStatus.WOULD_SEND else 1), status
+        uncounted = status is RowStatus.WOULD_SEND or status in REFRESH_STATUSES
+        assert counted == (0 if uncounted else 1), status
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ok (test)", OK_TEST, SETTLED_NO_LINK, INVITED, ACTIVATED, ALREADY_INVITED, "OK (Test)"],
+)
+def test_test_mode_settled_and_personal_invitation_results_read_back_as_registered(
+    text: str,
+) -> None:
+    assert cell_state(text) is RowStatus.REGISTERED
+
+
+@pytest.mark.parametrize("text", ["okay", "ok-ish", "Invited", "Skipped: duplicate of row 4"])
+def test_texts_that_only_look_like_done_may_be_sent(text: str) -> None:
+    assert cell_state(text) is None
+
+
+def test_personal_invitation_results_count_as_ok_or_skipped() -> None:
+    summary = summarize([RowStatus.INVITED, RowStatus.ACTIVATED, RowStatus.ALREADY_INVITED], sent=3)
+    assert (summary["ok"], summary["skipped"]) == (2, 1)
 
 
 def test_jobmojito_errors_are_kept_bounded_and_nothing_else_is_one() -> None:
