@@ -20,11 +20,13 @@ from jobmojito_sheets.candidate import (
 from jobmojito_sheets.layout import Layout
 from jobmojito_sheets.row_status import (
     ALREADY_REGISTERED,
+    CANDIDATE_ID_TOO_LONG,
     EMAIL_EMPTY,
     EMAIL_TOO_LONG,
     INTERRUPTED,
     NAME_EMPTY,
     NAME_TOO_LONG,
+    NOT_SENT_LONG_RESULT,
     WOULD_SEND,
     RowStatus,
     cell_state,
@@ -38,8 +40,8 @@ Cells = Sequence[str] | Mapping[int, str]  # a row as a list, or sparse by colum
 @dataclass(frozen=True)
 class SheetRow:
     """One candidate row as read from the Sheet (cells trimmed; missing cells are ""): what the
-    recruiter typed, which the Sheet keeps. A name or email cell is kept to its first
-    1,001 characters, enough to know it is too long."""
+    recruiter typed, which the Sheet keeps. A name, email, candidate id or result cell is
+    kept to its first 1,001 characters, enough to know it is too long."""
 
     row: int
     name: str
@@ -120,8 +122,8 @@ def read_rows(layout: Layout, cells_by_row: Mapping[int, Cells]) -> list[SheetRo
             row=number,
             name=_bounded(name),
             email=_bounded(_cell(cells, layout.email)),
-            external_id=_cell(cells, layout.external_id),
-            result=_cell(cells, layout.outputs["result"]),
+            external_id=_bounded(_cell(cells, layout.external_id)),
+            result=_bounded(_cell(cells, layout.outputs["result"])),
             interview_url=_cell(cells, layout.outputs["interview_url"]),
             profile_interview_id=_cell(cells, layout.outputs["profile_interview_id"]),
         )
@@ -152,6 +154,8 @@ def name_problem(name: str) -> str | None:
 
 def refusal(row: SheetRow) -> str | None:
     """Why the row's own data cannot be sent (the `invalid` rule), or None."""
+    if len(row.external_id) > MAX_CELL_LENGTH:
+        return CANDIDATE_ID_TOO_LONG
     return email_problem(row.email) or name_problem(row.name)
 
 
@@ -185,6 +189,9 @@ def plan_invites(rows: Iterable[SheetRow], *, force: bool) -> Plan:
                 claimed.setdefault(candidate_key(row), row.row)
     for row in rows:
         if row.row in decided:
+            continue
+        if len(row.result) > MAX_CELL_LENGTH:  # never overwritten, so never marked
+            decided[row.row] = PlannedRow(row, RowStatus.NOT_SENT, NOT_SENT_LONG_RESULT)
             continue
         problem = refusal(row)
         first = claimed.get(candidate_key(row)) if problem is None else None

@@ -68,10 +68,16 @@ EMAIL_EMPTY = "Error: email is empty"
 NAME_EMPTY = "Error: name is empty"
 NAME_TOO_LONG = "Error: name is too long (over 200 characters)"
 EMAIL_TOO_LONG = "Error: email is too long (over 1000 characters)"
+CANDIDATE_ID_TOO_LONG = "Error: candidate id is too long (over 1000 characters)"
 NOT_SENT_UNREACHABLE = "Not sent: JobMojito could not be reached; run the menu again"
 NOT_SENT_STOPPED = "Not sent: the run stopped before this row; run the menu again"
 NOT_SENT_MOVED = "Not sent: the row moved while the run was going; run the menu again"
 NOT_SENT_SHEETS = "Not sent: Google Sheets could not be written; run the menu again"
+# Its result cell could not be put back whole if the run stopped before it (cells are read
+# to their first 1,001 characters), so the row is left alone.
+NOT_SENT_LONG_RESULT = (
+    "Not sent: the result cell holds over 1000 characters; move that text elsewhere, then run again"
+)
 NOT_YET = "Not sent yet: the function's time ran out; the next call continues"
 OK_TEST = "ok (test)"
 INVITED = "Invited: JobMojito emailed the invitation"

@@ -22,6 +22,7 @@ from google.auth.transport.requests import AuthorizedSession
 from google.oauth2.credentials import Credentials
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
+from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 from gspread.utils import absolute_range_name
 from tenacity import RetryCallState, Retrying, retry_if_exception, wait_exponential_jitter
 
@@ -36,13 +37,17 @@ from jobmojito_sheets.errors import (
 )
 from jobmojito_sheets.quota import CallKind, Pacer, QuotaWaitTooLong
 from jobmojito_sheets.sheets_errors import forbidden
+from jobmojito_sheets.value_stream import Values, read_value_ranges
 
 GOOGLE_SHEETS_API = "https://sheets.googleapis.com"
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 4  # for 5xx and dropped connections; a 429 is retried while the deadline allows
 MAX_RETRY_AFTER = 10.0
 QUOTA_WINDOW_SECONDS = 60
-_READS = frozenset({"fetch_sheet_metadata", "values_batch_get"})
+_READS = frozenset({"fetch_sheet_metadata", "values_batch_get", "values_streamed"})
+# A cell read is kept to its first 1,001 characters (`value_stream`): one more than any rule
+# allows (`candidate.MAX_CELL_LENGTH`), so an over-long cell is still seen as one.
+CELL_LIMIT = 1001
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +162,28 @@ class _SheetsHTTPClient(HTTPClient):
             raise
         return response
 
+    def values_streamed(self, id: str, ranges: list[str], params: dict[str, Any]) -> Values:
+        """`values.batchGet`, its answer parsed as it arrives (`value_stream`), never whole."""
+        endpoint = self._base_url + SPREADSHEET_VALUES_BATCH_URL[len(GOOGLE_SHEETS_API) :] % id
+        retrying = Retrying(
+            stop=self._stop, wait=_wait, retry=retry_if_exception(_transient), reraise=True
+        )
+        answer: Values = retrying(self._stream_once, endpoint, {**params, "ranges": ranges})
+        return answer
+
+    def _stream_once(self, endpoint: str, params: dict[str, Any]) -> Values:
+        self.timeout = max(0.5, min(self._cap, self._may_wait()))
+        with self.session.request(
+            "get", endpoint, params=params, timeout=self.timeout, stream=True
+        ) as response:
+            if not response.ok:
+                error = APIError(response)
+                if _status(error) == 429 and self.first_429 is None:
+                    self.first_429 = self._deadline.clock()
+                raise error
+            response.raw.decode_content = True  # gzip, when Google sends it, undone as read
+            return read_value_ranges(response.raw, CELL_LIMIT)
+
     def pace(self, kind: CallKind) -> None:
         try:
             self._pacer.acquire(kind, self._may_wait())
@@ -246,15 +273,15 @@ class SheetsGateway:
             )
         return tabs
 
-    def read(self, tab: Tab, ranges: Sequence[str]) -> list[list[list[str]]]:
-        """The displayed values of several ranges of a tab, in one `values.batchGet`."""
-        answer = self._call(
-            "values_batch_get",
+    def read(self, tab: Tab, ranges: Sequence[str]) -> Values:
+        """The displayed values of several ranges of a tab, in one `values.batchGet`, each
+        cell cut to its first `CELL_LIMIT` characters as the answer streams in."""
+        answer: Values = self._call(
+            "values_streamed",
             [absolute_range_name(tab.title, a1) for a1 in ranges],
             params={"majorDimension": "ROWS", "valueRenderOption": "FORMATTED_VALUE"},
         )
-        value_ranges = answer.get("valueRanges", [])
-        return [[[str(c) for c in row] for row in vr.get("values", [])] for vr in value_ranges]
+        return answer
 
     def append_columns(self, tab: Tab, count: int) -> None:
         """Grow the tab's grid by `count` columns (writes outside the grid are refused)."""

@@ -156,6 +156,45 @@ def test_two_hundred_wide_rows_of_50_kb_cells_read_only_the_needed_columns(
     assert len(sent) == 190 and all(len(u["name"]) < 100 for u in sent)
 
 
+def test_max_rows_rows_of_50_kb_name_and_email_cells_stay_under_the_memory_bound(
+    function: FunctionProcess, world: Sandbox
+) -> None:
+    """5,000 rows whose name and email cells hold 50,000 characters each: a 500 MB answer
+    from Sheets, read as it streams in, each cell kept to its first 1,001 characters."""
+    rows = [["Name", "Email"]] + [
+        [f"{i}{WIDE_CELL}", f"{i}{WIDE_CELL}@example.com"] for i in range(5000)
+    ]
+    world.sheets.add_spreadsheet("1BoundedTall", tokens=[RECRUITER_TOKEN])
+    world.sheets.add_sheet("1BoundedTall", TAB, sheet_id=TAB_GID, rows=rows)
+    body = menu_request(["A2:B5001"], spreadsheet_id="1BoundedTall", dry_run=True)
+    response = invite(function.url, body, id_token=world.id_token(), timeout=120)
+    assert response.status_code == 200, response.text[:2000]
+    answer = response.json()
+    assert answer["summary"]["selected"] == 5000 and answer["summary"]["errors"] == 5000
+    assert {row["result"] for row in answer["rows"]} == {
+        "Error: email is too long (over 1000 characters)"
+    }
+    assert all(len(row["email"]) == 1001 for row in answer["rows"])
+    assert peak_rss_mib(function.pid) < PEAK_MIB
+
+
+def test_a_result_cell_too_long_to_put_back_keeps_its_text_and_its_row(
+    function: FunctionProcess, world: Sandbox
+) -> None:
+    note = "A long note the recruiter pasted into the result column. " * 40
+    rows = [["Name", "Email", "Result"], ["Ann", "ann@example.com", note], ["Bob", "bob@x.com"]]
+    world.sheets.add_spreadsheet("1BoundedNote", tokens=[RECRUITER_TOKEN])
+    world.sheets.add_sheet("1BoundedNote", TAB, sheet_id=TAB_GID, rows=rows)
+    body = menu_request(["A2:B3"], spreadsheet_id="1BoundedNote")
+    response = invite(function.url, body, id_token=world.id_token(), timeout=60)
+    assert response.status_code == 200, response.text[:2000]
+    statuses = {row["row"]: row["status"] for row in response.json()["rows"]}
+    assert statuses == {2: "not_sent", 3: "ok"}
+    assert world.sheets.values("1BoundedNote", TAB)[1][2] == note
+    sent = [u["email"] for call in world.jobmojito.calls for u in call.json["users"]]
+    assert sent == ["bob@x.com"]
+
+
 def test_peak_memory_is_measured(function: FunctionProcess) -> None:
     """The measure itself: a live function has a peak, and it is a plausible one."""
     assert httpx.get(function.function_url, timeout=5).status_code in (400, 405)

@@ -306,3 +306,23 @@ def test_read_rows_takes_sparse_rows() -> None:
     assert read_rows(layout, {2: {0: "Ann", 3: "ann@x.com"}, 3: {}}) == [
         SheetRow(2, "Ann", "ann@x.com")
     ]
+
+
+def test_a_candidate_id_over_1000_characters_is_refused_not_sent_cut() -> None:
+    plan = _plan(
+        SheetRow(2, "Ann", ANN, external_id="x" * 1001), SheetRow(3, "Bob", BOB, "y" * 1000)
+    )
+    assert plan[2] == (RowStatus.INVALID, "Error: candidate id is too long (over 1000 characters)")
+    assert plan[3] == (RowStatus.WOULD_SEND, WOULD_SEND)
+
+
+def test_a_row_whose_result_cell_is_too_long_to_put_back_is_left_alone() -> None:
+    long_text = "n" * 1001
+    plan = plan_invites(
+        [SheetRow(2, "Ann", ANN, result=long_text), SheetRow(3, "", BOB, result=long_text)],
+        force=True,
+    )
+    assert [(p.status, p.refused) for p in plan.rows] == [(RowStatus.NOT_SENT, False)] * 2
+    assert plan.to_send == []
+    assert plan.rows[0].result.startswith("Not sent: the result cell holds over 1000 characters")
+    assert _plan(SheetRow(2, "Ann", ANN, result="n" * 1000))[2][0] is RowStatus.WOULD_SEND

@@ -228,7 +228,5 @@ def test_personal_invitation_and_test_fields_are_refused_naming_what_to_fix(
 
 def test_a_message_of_exactly_2000_characters_is_accepted() -> None:
     message = "é" * 2000
-    parsed = parse_invite_request(
-        _raw(type="personal_invitation", message_from_recruiter=message)
-    )
+    parsed = parse_invite_request(_raw(type="personal_invitation", message_from_recruiter=message))
     assert parsed.message_from_recruiter == message
