@@ -1038,14 +1038,17 @@ class JobMojitoStandIn:
     # -- WSGI --
 
     def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
+        arrived = time.monotonic()
         request = Request(environ)
         endpoint = _endpoint(request.path)
-        if self.latency > 0 and endpoint in SPENDING_PATHS:  # the time a batch takes
-            time.sleep(self.latency)
         fault = self._next_fault(endpoint) if endpoint is not None else None
         outcome = self._answer(request, endpoint, fault)
         if self.on_processed is not None and endpoint in SPENDING_PATHS:
             self.on_processed(len(self.calls) + 1)
+        if self.latency > 0 and endpoint in SPENDING_PATHS:
+            # A batch is answered `latency` seconds after it arrived, its processing included
+            # (so a benchmark's floor of `latency` a batch is what the stand-in really takes).
+            time.sleep(max(0.0, self.latency - (time.monotonic() - arrived)))
         dropped = fault is not None and fault.kind is FaultKind.DROP_AFTER_PROCESSING
         self._record(
             request, endpoint, None if dropped else outcome.status, fault,

@@ -21,8 +21,6 @@ import contextlib
 import unicodedata
 from functools import lru_cache
 
-from email_validator import EmailNotValidError, validate_email
-
 MAX_CELL_LENGTH = 1000  # a name or email cell longer than this is refused unread
 MAX_NAME_LENGTH = 200
 
@@ -41,9 +39,14 @@ def clean_name(text: str) -> str:
     return " ".join(kept.split())
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def check_email(text: str) -> tuple[str | None, str | None]:
-    """(the normalised address, None), or (None, why it is not an address); no network."""
+    """(the normalised address, None), or (None, why it is not an address); no network.
+
+    Cached: the preview and the run that follows it check the same addresses. email-validator
+    is imported on first use (its patterns take ~20 ms to compile), not at cold start."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validated = validate_email(text, check_deliverability=False)
     except EmailNotValidError as error:

@@ -82,19 +82,31 @@ def match_results(sent: Sequence[PlannedRow], answer: Sequence[object]) -> dict[
 def value_ranges(
     tab_title: str, layout: Layout, cells_by_row: Mapping[int, Mapping[str, str]]
 ) -> list[dict[str, object]]:
-    """`values.batchUpdate` data for the given output cells: one range per run of adjacent cells."""
-    data: list[dict[str, object]] = []
+    """`values.batchUpdate` data for the given output cells: one range per block of adjacent
+    rows that write the same adjacent columns (a wave of markers on rows 2 to 1,001 is one
+    range of 1,000 values, not 1,000 ranges); nothing else is covered."""
+    blocks: list[tuple[int, int, int, list[list[str]]]] = []  # first row, columns, values
+    open_blocks: dict[tuple[int, int], int] = {}  # columns -> index of the block at the last row
     for row, cells in sorted(cells_by_row.items()):
         by_column = sorted((layout.outputs[name], value) for name, value in cells.items())
-        run: list[tuple[int, str]] = []
+        runs: list[list[tuple[int, str]]] = []
         for column, value in by_column:
-            if run and column != run[-1][0] + 1:
-                data.append(_range(tab_title, row, run))
-                run = []
-            run.append((column, value))
-        if run:
-            data.append(_range(tab_title, row, run))
-    return data
+            if runs and column == runs[-1][-1][0] + 1:
+                runs[-1].append((column, value))
+            else:
+                runs.append([(column, value)])
+        still_open: dict[tuple[int, int], int] = {}
+        for run in runs:
+            columns = (run[0][0], run[-1][0])
+            index = open_blocks.get(columns)
+            if index is not None and blocks[index][0] + len(blocks[index][3]) == row:
+                blocks[index][3].append([v for _, v in run])
+            else:
+                index = len(blocks)
+                blocks.append((row, *columns, [[v for _, v in run]]))
+            still_open[columns] = index
+        open_blocks = still_open
+    return [_range(tab_title, first, left, right, values) for first, left, right, values in blocks]
 
 
 def header_cells(layout: Layout) -> dict[str, str]:
@@ -103,8 +115,10 @@ def header_cells(layout: Layout) -> dict[str, str]:
     return {names[index]: text for index, text in layout.new_headers.items()}
 
 
-def _range(tab_title: str, row: int, run: list[tuple[int, str]]) -> dict[str, object]:
-    first = rowcol_to_a1(row, run[0][0] + 1)
-    last = rowcol_to_a1(row, run[-1][0] + 1)
+def _range(
+    tab_title: str, first_row: int, left: int, right: int, values: list[list[str]]
+) -> dict[str, object]:
+    first = rowcol_to_a1(first_row, left + 1)
+    last = rowcol_to_a1(first_row + len(values) - 1, right + 1)
     a1 = first if first == last else f"{first}:{last}"
-    return {"range": absolute_range_name(tab_title, a1), "values": [[v for _, v in run]]}
+    return {"range": absolute_range_name(tab_title, a1), "values": values}

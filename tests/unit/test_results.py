@@ -166,3 +166,26 @@ def test_the_answer_maps_back_by_the_normalised_email() -> None:
         outcomes = match_results([jose, BOB], [_ok(echoed, URL_A)])
         assert outcomes == {7: Outcome(7, RowStatus.OK, "ok", URL_A, "p")}, echoed
     assert match_results([jose], [_ok(f"{nfc}@bucher.example", URL_A)]) == {}
+
+
+def test_value_ranges_joins_adjacent_rows_that_write_the_same_columns() -> None:
+    cells: dict[int, dict[str, str]] = {row: {"result": f"m{row}"} for row in range(2, 6)}
+    cells[6] = {"result": "ok", "interview_url": URL_A}  # other columns: a block of its own
+    cells[7] = {"result": "m7"}  # after the break: a new block
+    cells[9] = {"result": "m9"}  # not adjacent to row 7
+    data = value_ranges("Sheet1", LAYOUT, cells)
+    assert data == [
+        {"range": "'Sheet1'!E2:E5", "values": [["m2"], ["m3"], ["m4"], ["m5"]]},
+        {"range": "'Sheet1'!D6:E6", "values": [[URL_A, "ok"]]},
+        {"range": "'Sheet1'!E7", "values": [["m7"]]},
+        {"range": "'Sheet1'!E9", "values": [["m9"]]},
+    ]
+
+
+def test_value_ranges_keep_two_column_runs_of_a_row_in_two_blocks() -> None:
+    both = {"interview_url": URL_A, "result": "ok", "profile_interview_id": "p"}
+    data = value_ranges("Sheet1", LAYOUT, {5: both, 6: both})
+    assert data == [
+        {"range": "'Sheet1'!D5:E6", "values": [[URL_A, "ok"], [URL_A, "ok"]]},
+        {"range": "'Sheet1'!G5:G6", "values": [["p"], ["p"]]},
+    ]
