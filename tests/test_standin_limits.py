@@ -235,12 +235,14 @@ def test_a_refused_call_does_not_count(small: Api) -> None:
     started = time.monotonic()
     for _ in range(3):
         assert small.read().status_code == 200
+    refused = 0
     while time.monotonic() < started + 0.8:
         assert small.read().status_code == 429
+        refused += 1
         time.sleep(0.1)
     time.sleep(max(0.0, started + 1.1 - time.monotonic()))
-    assert small.read().status_code == 200
-    assert len(small.standin.quota.refusals) >= 5
+    assert small.read().status_code == 200  # the refused calls did not fill the window
+    assert refused >= 1 and len(small.standin.quota.refusals) == refused
 
 
 def test_only_calls_google_would_meter_count(small: Api) -> None:
