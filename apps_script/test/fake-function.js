@@ -132,7 +132,17 @@ let templates = null;
  * as docs/contract.md describes it: `recovered` is written like `ok` (result "ok", interview_url,
  * profile_interview_id, `written`), and nothing was sent for it. A dry-run row has no `written`.
  */
-const NOT_YET_RECORDED = { recovered: 'ok' };
+const NOT_YET_RECORDED = { recovered: 'ok', invited: 'ok', activated: 'ok', already_invited: 'ok' };
+
+/**
+ * The result texts of the personal invitation's statuses, as docs/contract.md gives them ("Row statuses"): JobMojito
+ * emails the candidate, so no link comes back and `interview_url` is left out.
+ */
+const PERSONAL_RESULTS = {
+  invited: 'Invited: JobMojito emailed the invitation',
+  activated: 'Activated: JobMojito emailed the invitation (the candidate already had a profile)',
+  already_invited: 'Skipped: already invited; JobMojito sent nothing',
+};
 
 /**
  * The real function's row for a status: the first recorded answer row with that status, in a dry run or a real run
@@ -157,6 +167,10 @@ function rowTemplate(dryRun, status) {
   if (!template && NOT_YET_RECORDED[status] && templates.has('false|' + NOT_YET_RECORDED[status])) {
     const row = copy(templates.get('false|' + NOT_YET_RECORDED[status]));
     row.status = status;
+    if (PERSONAL_RESULTS[status]) {
+      row.result = PERSONAL_RESULTS[status];
+      delete row.interview_url;
+    }
     if (dryRun) delete row.written;
     return row;
   }
@@ -190,6 +204,9 @@ const COUNTED_AS = {
   not_sent: 'not_sent',
   not_yet: 'not_yet',
   recovered: 'recovered',
+  invited: 'ok',
+  activated: 'ok',
+  already_invited: 'skipped',
 };
 
 /**
@@ -202,7 +219,7 @@ function summarize(rows) {
   const summary = Object.fromEntries(summaryFields().map((f) => [f, 0]));
   for (const row of rows) {
     summary.selected++;
-    if (['would_send', 'ok', 'error', 'pending'].includes(row.status)) summary.sent++;
+    if (['would_send', 'ok', 'error', 'pending', 'invited', 'activated', 'already_invited'].includes(row.status)) summary.sent++;
     if (COUNTED_AS[row.status]) summary[COUNTED_AS[row.status]]++;
   }
   return summary;

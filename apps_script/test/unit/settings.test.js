@@ -34,11 +34,15 @@ test('validateSettings refuses other URLs and an empty interview ID with plain s
 test('saveSettings stores trimmed values in the document properties; getSettings reads them back', () => {
   const env = loadScript();
   const saved = env.context.saveSettings({ functionUrl: ' https://f.example/run ', interviewId: ' iv-9 ', hideMenu: true });
-  assert.deepEqual(plain(saved), { functionUrl: 'https://f.example/run', interviewId: 'iv-9', hideMenu: true });
+  assert.deepEqual(plain(saved), {
+    functionUrl: 'https://f.example/run', interviewId: 'iv-9', hideMenu: true, testMode: false, languageCode: 'en',
+  });
   assert.deepEqual(env.documentProperties.getProperties(), {
     FUNCTION_URL: 'https://f.example/run',
     INTERVIEW_ID: 'iv-9',
     HIDE_MENU: 'true',
+    TEST_MODE: 'false',
+    MOJITO_LANGUAGE_CODE: 'en',
   });
   assert.deepEqual(plain(env.context.getSettings()), plain(saved));
 });
@@ -54,7 +58,9 @@ test('saveSettings refuses invalid values and saves nothing', () => {
 
 test('getSettings gives empty values when nothing is saved and nothing is deployed', () => {
   const env = loadScript({ files: { 'Deployment.js': "const DEPLOYED_FUNCTION_URL = '';" } });
-  assert.deepEqual(plain(env.context.getSettings()), { functionUrl: '', interviewId: '', hideMenu: false });
+  assert.deepEqual(plain(env.context.getSettings()), {
+    functionUrl: '', interviewId: '', hideMenu: false, testMode: false, languageCode: 'en',
+  });
 });
 
 const DEPLOYED = "const DEPLOYED_FUNCTION_URL = 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-invite';\n";
@@ -65,6 +71,8 @@ test('the function URL that make deploy wrote into Deployment.js is the default 
     functionUrl: 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-invite',
     interviewId: '',
     hideMenu: false,
+    testMode: false,
+    languageCode: 'en',
   });
   const saved = loadScript({ files: { 'Deployment.js': DEPLOYED }, properties: { FUNCTION_URL: 'https://other.example/f' } });
   assert.equal(saved.context.getSettings().functionUrl, 'https://other.example/f', 'a saved URL wins');
@@ -86,9 +94,10 @@ test('saving the deployed URL (or an empty field) saves no URL, so the Sheet fol
   const env = loadScript({ files: { 'Deployment.js': DEPLOYED }, properties: { FUNCTION_URL: 'https://old.example/f' } });
   const deployed = 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-invite';
   assert.equal(env.context.saveSettings({ functionUrl: deployed, interviewId: 'iv-1' }).functionUrl, deployed);
-  assert.deepEqual(env.documentProperties.getProperties(), { INTERVIEW_ID: 'iv-1', HIDE_MENU: 'false' });
+  const rest = { INTERVIEW_ID: 'iv-1', HIDE_MENU: 'false', TEST_MODE: 'false', MOJITO_LANGUAGE_CODE: 'en' };
+  assert.deepEqual(env.documentProperties.getProperties(), rest);
   assert.equal(env.context.saveSettings({ functionUrl: ' ', interviewId: 'iv-1' }).functionUrl, deployed);
-  assert.deepEqual(env.documentProperties.getProperties(), { INTERVIEW_ID: 'iv-1', HIDE_MENU: 'false' });
+  assert.deepEqual(env.documentProperties.getProperties(), rest);
   env.context.saveSettings({ functionUrl: 'https://staging.example/f', interviewId: 'iv-1' });
   assert.equal(env.documentProperties.getProperty('FUNCTION_URL'), 'https://staging.example/f');
 });
