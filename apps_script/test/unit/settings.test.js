@@ -137,3 +137,87 @@ for (const [name, properties, sentence] of [
     assert.equal(env.fetches.length, 0);
   });
 }
+
+// --- test mode and the language of personal invitations (issue 11) ---------------------------------
+
+const { statusFunction, LANGUAGES } = require('../status-answers');
+
+test('test mode and the language are saved in the document properties and read back', () => {
+  const env = loadScript();
+  env.context.saveSettings({ functionUrl: 'https://f.example/run', interviewId: 'iv-1', testMode: true, languageCode: 'pt-BR' });
+  assert.equal(env.documentProperties.getProperty('TEST_MODE'), 'true');
+  assert.equal(env.documentProperties.getProperty('MOJITO_LANGUAGE_CODE'), 'pt-BR');
+  assert.deepEqual(
+    [env.context.getSettings().testMode, env.context.getSettings().languageCode],
+    [true, 'pt-BR'],
+  );
+  env.context.saveSettings({ functionUrl: 'https://f.example/run', interviewId: 'iv-1', testMode: false, languageCode: '' });
+  assert.deepEqual([env.context.getSettings().testMode, env.context.getSettings().languageCode], [false, 'en']);
+});
+
+test('a language code that is not one is refused with a sentence, and nothing is saved', () => {
+  const env = loadScript();
+  assert.throws(
+    () => env.context.saveSettings({ functionUrl: 'https://f.example/run', interviewId: 'iv-1', languageCode: '<script>' }),
+    /Choose the language of personal invitations from the list\./,
+  );
+  assert.deepEqual(env.documentProperties.getProperties(), {});
+});
+
+/** A script whose function answers `"action": "languages"` with `languages` (or an error). */
+function languagesSetup(languages, properties) {
+  const sheet = new FakeSheet({ rows: candidateRows(1) });
+  return loadScript({
+    properties: { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv', ...properties },
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: statusFunction(sheet, { languages }),
+  });
+}
+
+test('the language list is filled from the function\'s "action": "languages" answer, the saved language chosen', () => {
+  const env = languagesSetup(undefined, { MOJITO_LANGUAGE_CODE: 'fr' });
+  const choices = plain(env.context.getLanguageChoices());
+  assert.deepEqual(env.fetches[0].body, { action: 'languages' });
+  assert.deepEqual(choices, {
+    ok: true,
+    selected: 'fr',
+    languages: [
+      { code: 'en', name: 'English' },
+      { code: 'fr', name: 'French (Français)' },
+      { code: 'de', name: 'German (Deutsch)' },
+      { code: 'pt-BR', name: 'Portuguese (Brazil) (Português (Brasil))' },
+    ],
+    message: '',
+  });
+  assert.equal(plain(languagesSetup().context.getLanguageChoices()).selected, 'en', 'default en');
+});
+
+test('when the list cannot be loaded the saved language is kept, the only choice, and the sidebar says so', () => {
+  const refused = languagesSetup(() => ({ status: 403, body: { error: { code: 'user_not_allowed', message: 'Your Google account may not use this function.' } } }), { MOJITO_LANGUAGE_CODE: 'de' });
+  assert.deepEqual(plain(refused.context.getLanguageChoices()), {
+    ok: false,
+    selected: 'de',
+    languages: [{ code: 'de', name: 'de' }],
+    message: 'The list of languages could not be loaded (Your Google account may not use this function.). The saved language (de) is kept.',
+  });
+  const malformed = languagesSetup(() => ({ status: 200, body: { languages: [] } }));
+  const choices = plain(malformed.context.getLanguageChoices());
+  assert.deepEqual([choices.ok, choices.selected, choices.languages], [false, 'en', [{ code: 'en', name: 'en' }]]);
+  const noUrl = loadScript({ files: { 'Deployment.js': "const DEPLOYED_FUNCTION_URL = '';" } });
+  assert.match(noUrl.context.getLanguageChoices().message, /fill in the function URL first\)\. The saved language \(en\) is kept\.$/);
+  assert.equal(noUrl.fetches.length, 0);
+});
+
+test('a saved language JobMojito no longer lists stays chosen, named by its code', () => {
+  const env = languagesSetup(undefined, { MOJITO_LANGUAGE_CODE: 'nl' });
+  const choices = plain(env.context.getLanguageChoices());
+  assert.equal(choices.selected, 'nl');
+  assert.deepEqual(choices.languages[0], { code: 'nl', name: 'nl' });
+  assert.equal(choices.languages.length, LANGUAGES.languages.length + 1);
+});
+
+test('the language list uses the URL typed in the sidebar, saved or not', () => {
+  const env = languagesSetup(undefined);
+  env.context.getLanguageChoices({ functionUrl: 'https://typed.example/f' });
+  assert.equal(env.fetches[0].url, 'https://typed.example/f');
+});
