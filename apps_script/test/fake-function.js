@@ -268,14 +268,16 @@ function recordedCheck() {
  * @param {{status?: (row: number, body: Object) => string, result?: (row: number, body: Object) => (string|undefined),
  *     written?: boolean | ((row: number) => boolean), budget?: number, columns?: Object, retryAfter?: number,
  *     takesMs?: (body: Object, rows: Object[]) => number, credits?: (Object|null|((body: Object) => (Object|null))),
- *     check?: (body: Object) => {status: number, body: Object}}} options
+ *     check?: (body: Object) => {status: number, body: Object},
+ *     languages?: (body: Object) => {status: number, body: Object}}} options
  *     status per row (default would_send in a dry run, else ok); result: a text of the test's own instead of the
  *     recorded one (for JobMojito's free-form `error` texts); written: whether the function wrote the row itself;
  *     budget: rows a real call does, the rest are not_yet and listed in `remaining`; retryAfter: the
  *     `retry_after_seconds` of an answer with `remaining` (the contract's field when Google's Sheets quota ran out);
  *     takesMs: how long the call takes, on the harness's virtual clock; credits: the dry run's `credits` (the
  *     JobMojito balance, null when it could not be read; default: the recorded one, none when no recording has it);
- *     check: the answer to `"action": "check"` (Test connection; default: the recorded one)
+ *     check: the answer to `"action": "check"` (Test connection; default: the recorded one); languages: the answer
+ *     to `"action": "languages"` (default: test/status-answers.js's LANGUAGES, in the contract's shape)
  * @return {((url: string, params: Object, body: Object) => {status: number, body: Object}) & {answers: Object[]}}
  *     a fetch handler; `answers` keeps every answer body it gave
  */
@@ -283,6 +285,13 @@ function fakeFunction(sheet, options = {}) {
   const columns = options.columns || { interview_url: 'D', result: 'E', profile_interview_id: 'F' };
   const answers = [];
   const handler = (_url, _params, body) => {
+    if (body.action === 'languages') {
+      // Built as docs/contract.md gives it ("Languages") until a recording has it.
+      const { LANGUAGES } = require('./status-answers');
+      const answered = options.languages ? options.languages(body) : { status: 200, body: LANGUAGES };
+      answers.push(answered.body);
+      return { status: answered.status, body: copy(answered.body) };
+    }
     if (body.action === 'check') {
       const checked = options.check ? options.check(body) : recordedCheck();
       if (!checked) return fakeProblem('no recorded answer to "action": "check": pass the check option, or record one in ' + RECORDER);
