@@ -29,6 +29,13 @@ const HOURLY_KEYS = {
   nextSheetId: 'HOURLY_REFRESH_NEXT_SHEET_ID',
 };
 
+/**
+ * A record whose trigger has not run for this long is stale (its owner's account closed, or the trigger removed in
+ * the owner's trigger dashboard): anyone may then turn the refresh on (their trigger replaces it) or off. The old
+ * trigger, should it ever fire again, is no longer the recorded one and removes itself.
+ */
+const HOURLY_STALE_MS = 3 * 60 * 60 * 1000;
+
 /** User property name prefix: the spreadsheet of each of the user's hourly triggers, by trigger ID. */
 const HOURLY_SPREADSHEET_PREFIX = 'HOURLY_REFRESH_SPREADSHEET_';
 
@@ -56,7 +63,7 @@ function turnOnHourlyRefresh() {
     const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
     const me = currentUserEmail();
     const state = hourlyState();
-    if (state.on && state.owner !== me) {
+    if (state.on && state.owner !== me && !hourlyRecordIsStale(state, Date.now())) {
       ui.alert(TITLE, hourlyOwnedByOtherText(state.owner, 'on'), ui.ButtonSet.OK);
       return;
     }
@@ -102,7 +109,12 @@ function turnOffHourlyRefresh() {
     const me = currentUserEmail();
     const state = hourlyState();
     if (state.on && state.owner !== me) {
-      ui.alert(TITLE, hourlyOwnedByOtherText(state.owner, 'off'), ui.ButtonSet.OK);
+      if (!hourlyRecordIsStale(state, Date.now())) {
+        ui.alert(TITLE, hourlyOwnedByOtherText(state.owner, 'off'), ui.ButtonSet.OK);
+        return;
+      }
+      clearHourlyRecord();
+      ui.alert(TITLE, hourlyStaleTurnedOffText(state.owner), ui.ButtonSet.OK);
       return;
     }
     // The owner's triggers for this Sheet: the recorded one, and any the record lost.
@@ -215,6 +227,18 @@ function refreshTabs(spreadsheet, startedAt, nextSheetId) {
     }
   }
   return done;
+}
+
+/**
+ * Tells whether the hourly refresh's record is stale: its trigger has not run (or, never run, was not turned on) for
+ * HOURLY_STALE_MS.
+ * @param {{lastRun: string, since: string}} state the record
+ * @param {number} now ms since epoch
+ * @return {boolean} true when stale (a record without a readable time is stale)
+ */
+function hourlyRecordIsStale(state, now) {
+  const last = Date.parse(state.lastRun || state.since || '');
+  return !Number.isFinite(last) || now - last > HOURLY_STALE_MS;
 }
 
 /**

@@ -670,6 +670,16 @@ function hourlyOwnedByOtherText(owner, onOrOff) {
 }
 
 /**
+ * Said to a recruiter who turns off an hourly refresh whose owner's trigger stopped running (see hourlyRecordIsStale).
+ * @param {string} owner the recorded owner's email
+ * @return {string} the sentence
+ */
+function hourlyStaleTurnedOffText(owner) {
+  return 'Hourly status refresh is off. It was turned on by ' + (owner || 'another account') + ', but had not run for ' +
+    'over 3 hours; if that trigger ever runs again, it removes itself.';
+}
+
+/**
  * Said to the owner who turns the hourly refresh on again.
  * @param {{since: string}} state the record
  * @return {string} the sentence

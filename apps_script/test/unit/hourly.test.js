@@ -260,3 +260,41 @@ test('hourlyStateText when off', () => {
   const env = loadScript();
   assert.equal(env.context.getHourlyRefreshState().text, 'Hourly status refresh is off.');
 });
+
+test('a record whose trigger has not run for over 3 hours is stale: another recruiter may replace it or turn it off', () => {
+  const w = world();
+  const ann = w.as(ANN);
+  ann.context.turnOnHourlyRefresh();
+  ann.fireTrigger(w.triggers.all()[0].id);
+  const bob = w.as(BOB);
+  w.clock.advance(3 * 3600_000); // exactly 3 hours since Ann's last run: not yet stale
+  bob.context.turnOnHourlyRefresh();
+  assert.match(lastPrompt(bob), /already on for this Sheet, turned on by ann@acme-hr\.example/);
+  w.clock.advance(60_000); // Ann's account is gone; her trigger stopped
+  bob.context.turnOffHourlyRefresh();
+  assert.equal(
+    lastPrompt(bob),
+    'Hourly status refresh is off. It was turned on by ann@acme-hr.example, but had not run for over 3 hours; if that ' +
+      'trigger ever runs again, it removes itself.',
+  );
+  assert.equal(w.documentProperties.getProperty('HOURLY_REFRESH_TRIGGER_ID'), null);
+  // Ann's trigger fires once more: not the recorded one, it removes itself and refreshes nothing.
+  const annTrigger = w.triggers.all()[0].id;
+  const calls = ann.fetches.length;
+  ann.fireTrigger(annTrigger);
+  assert.equal(ann.fetches.length, calls);
+  assert.deepEqual(w.triggers.all(), []);
+});
+
+test('a stale record is replaced when another recruiter turns the refresh on: one recorded trigger, theirs', () => {
+  const w = world();
+  w.as(ANN).context.turnOnHourlyRefresh();
+  w.clock.advance(4 * 3600_000);
+  const bob = w.as(BOB);
+  bob.context.turnOnHourlyRefresh();
+  assert.match(lastPrompt(bob), /^Hourly status refresh is on/);
+  assert.equal(w.documentProperties.getProperty('HOURLY_REFRESH_OWNER'), BOB);
+  const bobs = w.triggers.ofUser(BOB);
+  assert.equal(bobs.length, 1);
+  assert.equal(w.documentProperties.getProperty('HOURLY_REFRESH_TRIGGER_ID'), bobs[0].id);
+});
