@@ -154,6 +154,27 @@ function isWellFormedCheckAnswer(data) {
 }
 
 /**
+ * Tells whether a 200 answer to `"action": "languages"` has what the sidebar shows: a non-empty list of languages,
+ * each with its code and English name (`local_name` is optional).
+ * @param {*} data the parsed JSON
+ * @return {boolean} true when `languages` is a non-empty list of {code: non-empty string, name: non-empty string}
+ */
+function isWellFormedLanguagesAnswer(data) {
+  return Boolean(
+    data &&
+      typeof data === 'object' &&
+      Array.isArray(data.languages) &&
+      data.languages.length > 0 &&
+      data.languages.every(
+        (language) =>
+          language && typeof language === 'object' && typeof language.code === 'string' && language.code.trim() !== '' &&
+          typeof language.name === 'string' && language.name.trim() !== '' &&
+          (language.local_name === undefined || language.local_name === null || typeof language.local_name === 'string'),
+      ),
+  );
+}
+
+/**
  * Reads the JobMojito balance of a dry run's answer (`credits`): what the confirmation says the run uses and leaves.
  * @param {Object} data a well-formed 200 answer
  * @return {?{invitations_available: ?number}|undefined} undefined when the answer has no `credits` field (a

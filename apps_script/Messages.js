@@ -29,6 +29,23 @@ const MESSAGES = {
     'The invitation service did not answer within a minute. Try again in a few minutes; if it keeps happening, ask your admin.',
   connectionReady: 'Everything works: this Sheet can send invitations.',
   connectionBroken: 'Fix what is marked ✗, then test the connection again.',
+  testModeRun:
+    'TEST MODE: sent as a test; JobMojito accepts draft interviews and flags these candidates\' results as tests ' +
+    '(the result column says "ok (test)").',
+  testModeRefresh: 'TEST MODE: test results are included.',
+  personalInTestMode:
+    'Personal invitations cannot be sent in test mode: JobMojito has no test mode for them. Turn test mode off in ' +
+    SETTINGS_PATH + ' to send them, or try test mode with Send email invitations.',
+  languagesUnavailable: 'The list of languages could not be loaded',
+  hourlyOff: 'Hourly status refresh is off.',
+  hourlyNotOn: 'Hourly status refresh is not on for this Sheet; there is nothing to turn off.',
+  hourlyTurnedOff: 'Hourly status refresh is off: its hourly trigger is removed.',
+  hourlyNotRunYet: 'It has not run yet.',
+  hourlyNoStatusTab:
+    'No tab has an interview_status column yet: choose Refresh interview status once on the candidates\' tab, and ' +
+    'the hourly refresh keeps that tab current from then on.',
+  hourlyBusy: 'Skipped: another JobMojito run was in progress in this Sheet.',
+  hourlyNoTab: 'No tab has an interview_status column, so nothing was refreshed.',
 };
 
 /** The recruiter's sentence for each error code of the function, used when its answer has no message. */
@@ -211,6 +228,22 @@ function groupSentence(group) {
       return rows + ' ' + isAre + ' not sent.';
     case 'not_yet':
       return rows + ' ' + isAre + ' not done yet.';
+    case 'invited':
+    case 'activated':
+      return rows + ' ' + (n === 1 ? 'was' : 'were') + ' invited: JobMojito emailed the invitation.';
+    case 'already_invited':
+      return rows + ' ' + isAre + ' skipped because the candidate already has this interview; JobMojito sends nothing for ' +
+        (n === 1 ? 'it' : 'them') + '.';
+    case 'changed':
+      return rows + ' changed.';
+    case 'unchanged':
+      return rows + ' ' + (n === 1 ? 'is' : 'are') + ' unchanged.';
+    case 'other_interview':
+      return rows + ' belong' + (n === 1 ? 's' : '') + ' to another interview and ' + (n === 1 ? 'is' : 'are') + ' left alone.';
+    case 'settled':
+      return countOf(n, 'pending row') + ' ' + (n === 1 ? 'was' : 'were') + ' settled.';
+    case 'still_pending':
+      return countOf(n, 'pending row') + ' ' + isAre + ' still pending.';
     default:
       return rows + ' ' + hasHave + ' a result this version of the script does not know (' + group.status + ').';
   }
@@ -293,7 +326,7 @@ function joinSentences(sentences) {
  * recruiter who sees fewer rows can cancel. Then what the run uses of the JobMojito balance and what is left
  * (creditsSentence). When nothing would be sent but some rows have a link from an earlier run (`recovered`), the
  * question is whether to write those links.
- * @param {string} type "url" or "invitation"
+ * @param {string} type "url", "invitation" or "personal_invitation"
  * @param {Array<{status: string}>} rows rows of the dry run
  * @param {{filter: number, user: number}} hidden selected rows hidden by a filter, and by hand
  * @param {?{invitations_available: ?number}=} credits the dry run's balance (see readCredits)
@@ -311,7 +344,9 @@ function confirmationText(type, rows, hidden, credits) {
     question =
       type === 'url'
         ? 'Generate ' + countOf(grouped.wouldSend, 'interview link') + '?'
-        : 'Send ' + countOf(grouped.wouldSend, 'email invitation') + '?';
+        : type === 'personal_invitation'
+          ? 'Send ' + countOf(grouped.wouldSend, 'personal invitation') + '? JobMojito emails each candidate your message.'
+          : 'Send ' + countOf(grouped.wouldSend, 'email invitation') + '?';
   }
   return joinSentences(
     [question, creditsSentence(grouped.wouldSend, credits)].concat(groups.map(groupSentence), [hiddenSentence(hidden)]),
@@ -366,8 +401,10 @@ function previewText(rows, hidden, credits) {
 
 /**
  * The closing summary of a real run, from the latest answer row of each row: a row that a follow-up call
- * (`remaining`) answered again is counted once, by its final status.
- * @param {string} type "url" or "invitation"
+ * (`remaining`) answered again is counted once, by its final status. A personal invitation's `invited` and
+ * `activated` rows are invitations JobMojito emailed (counted with `ok`); its `already_invited` rows are skipped, and
+ * said to have spent nothing.
+ * @param {string} type "url", "invitation" or "personal_invitation"
  * @param {{rows: Array<{status: string}>, error: string, stopped: boolean, stopReason?: string, done: number,
  *     total: number, emailChanged: number}} outcome the outcome of the run (rows: the latest answer row of each row;
  *     stopReason: "time" when too little of the 6 minutes was left for another call, "quota" when Google Sheets
@@ -378,7 +415,8 @@ function summaryText(type, outcome) {
   const counts = countStatuses(outcome.rows);
   const n = (status) => counts[status] || 0;
   const errors = n('invalid') + n('error');
-  const skipped = n('registered') + n('duplicate') + n('interrupted');
+  const skipped = n('registered') + n('duplicate') + n('interrupted') + n('already_invited');
+  const sent = n('ok') + n('invited') + n('activated');
   // When the script stopped for time, the rows of calls it never made are not done either.
   const notYet = outcome.stopped ? Math.max(outcome.total - outcome.done, n('not_yet')) : n('not_yet');
   const progress = formatNumber(outcome.done) + ' of ' + formatNumber(outcome.total) + ' rows done';
@@ -392,17 +430,22 @@ function summaryText(type, outcome) {
     sentences.push('Stopped before the Apps Script time limit (6 minutes, dialogs included) with ' + progress + '.');
   }
   const prefix = outcome.error || outcome.stopped ? 'So far: ' : 'Done: ';
-  if (n('ok') === 0 && n('recovered') > 0) {
+  if (sent === 0 && n('recovered') > 0) {
     // A run that only wrote links from an earlier run: say that, not "0 sent".
     sentences.push(prefix + recoveredSentence(n('recovered'), true));
   } else {
-    sentences.push(
-      prefix + (type === 'url' ? countOf(n('ok'), 'interview link') + ' created.' : countOf(n('ok'), 'email invitation') + ' sent.'),
-    );
+    sentences.push(prefix + sentSentence(type, sent));
     if (n('recovered')) sentences.push(recoveredSentence(n('recovered'), true));
   }
   if (errors) sentences.push(countOf(errors, 'row') + (errors === 1 ? ' has' : ' have') + ' an error.');
   if (skipped) sentences.push(countOf(skipped, 'row') + (skipped === 1 ? ' was' : ' were') + ' skipped.');
+  if (n('already_invited')) {
+    const k = n('already_invited');
+    sentences.push(
+      (k === skipped ? (k === 1 ? 'Its candidate' : 'Their candidates') : formatNumber(k) + ' of them') +
+        ' already had this interview: JobMojito sent nothing and no invitation was used for ' + (k === 1 ? 'it.' : 'them.'),
+    );
+  }
   if (n('pending')) {
     sentences.push(
       countOf(n('pending'), 'row') + (n('pending') === 1 ? ' is' : ' are') + ' pending: check in JobMojito before running again.',
@@ -427,6 +470,261 @@ function summaryText(type, outcome) {
   }
   sentences.push('The result column tells what happened to each row.');
   return joinSentences(sentences);
+}
+
+/**
+ * The closing summary's count of rows sent, in the words of the run's kind.
+ * @param {string} type "url", "invitation" or "personal_invitation"
+ * @param {number} sent rows registered (ok) or, for a personal invitation, emailed (invited, activated)
+ * @return {string} e.g. "8 interview links created.", "8 email invitations sent.", "8 personal invitations emailed by
+ *     JobMojito."
+ */
+function sentSentence(type, sent) {
+  if (type === 'url') return countOf(sent, 'interview link') + ' created.';
+  if (type === 'personal_invitation') return countOf(sent, 'personal invitation') + ' emailed by JobMojito.';
+  return countOf(sent, 'email invitation') + ' sent.';
+}
+
+/**
+ * The closing dialog of Refresh interview status. The rows' statuses (each row once, by its latest answer) say what
+ * happened to them: changed, other_interview, settled, still_pending, invalid, not_yet; the interview stages and
+ * decisions are not row statuses, so they come from the answers' summaries added up (`totals`: completed, started,
+ * not_started, selected, rejected, undecided; each call counts the rows it answered).
+ * @param {{rows: Array<{status: string}>, totals: Object<string, number>, error: string, stopped: boolean,
+ *     stopReason?: string, done: number, total: number, emailChanged: number}} outcome the refresh's outcome
+ * @return {string} e.g. "Done: 120 rows refreshed. Interviews: 30 completed, 12 started,
+ *     78 not started. Decisions: 5 selected, 10 rejected, 15 undecided. 14 rows changed."
+ */
+function refreshSummaryText(outcome) {
+  const counts = countStatuses(outcome.rows);
+  const n = (status) => counts[status] || 0;
+  const t = (field) => (outcome.totals && outcome.totals[field]) || 0;
+  const notYet = outcome.stopped ? Math.max(outcome.total - outcome.done, n('not_yet')) : n('not_yet');
+  const answered = outcome.rows.length - n('not_yet');
+  const progress = formatNumber(outcome.done) + ' of ' + formatNumber(outcome.total) + ' rows done';
+  const sentences = [];
+  if (outcome.error) {
+    sentences.push(outcome.error);
+    if (outcome.done > 0) sentences.push('Before that, ' + progress + '.');
+  } else if (outcome.stopped && outcome.stopReason === 'quota') {
+    sentences.push('Stopped with ' + progress + ': Google Sheets asked to wait longer than this run has time left.');
+  } else if (outcome.stopped) {
+    sentences.push('Stopped before the Apps Script time limit (6 minutes) with ' + progress + '.');
+  }
+  if (outcome.error && answered === 0) return joinSentences(sentences);
+  const prefix = outcome.error || outcome.stopped ? 'So far: ' : 'Done: ';
+  sentences.push(prefix + countOf(answered, 'row') + ' refreshed.');
+  sentences.push(
+    'Interviews: ' + formatNumber(t('completed')) + ' completed, ' + formatNumber(t('started')) + ' started, ' +
+      formatNumber(t('not_started')) + ' not started.',
+  );
+  if (t('selected') || t('rejected') || t('undecided')) {
+    sentences.push(
+      'Decisions: ' + formatNumber(t('selected')) + ' selected, ' + formatNumber(t('rejected')) + ' rejected, ' +
+        formatNumber(t('undecided')) + ' undecided.',
+    );
+  }
+  sentences.push(n('changed') ? countOf(n('changed'), 'row') + ' changed.' : 'No row changed.');
+  if (n('other_interview')) {
+    const k = n('other_interview');
+    sentences.push(
+      countOf(k, 'row') + (k === 1 ? ' belongs' : ' belong') + ' to another interview and ' + (k === 1 ? 'was' : 'were') +
+        ' left alone.',
+    );
+  }
+  if (n('settled')) {
+    const k = n('settled');
+    sentences.push(
+      countOf(k, 'pending row') + (k === 1 ? ' was' : ' were') + ' settled: the candidate' + (k === 1 ? ' is' : 's are') +
+        ' registered, and the result column says so.',
+    );
+  }
+  if (n('still_pending')) {
+    const k = n('still_pending');
+    sentences.push(
+      countOf(k, 'pending row') + (k === 1 ? ' is' : ' are') + ' still pending: neither JobMojito nor the invitation ' +
+        'service knows ' + (k === 1 ? 'this candidate' : 'these candidates') + '; the result column says what to do.',
+    );
+  }
+  if (n('invalid')) {
+    const k = n('invalid');
+    sentences.push(countOf(k, 'row') + (k === 1 ? ' has' : ' have') + ' no usable email and ' + (k === 1 ? 'was' : 'were') + ' left alone.');
+  }
+  if (notYet) {
+    sentences.push(
+      countOf(notYet, 'row') + (notYet === 1 ? ' is' : ' are') + ' not done yet: choose Refresh interview status again ' +
+        'to continue.',
+    );
+  }
+  if (outcome.emailChanged) {
+    sentences.push(
+      countOf(outcome.emailChanged, 'row') + (outcome.emailChanged === 1 ? ' was' : ' were') + ' not written because ' +
+        'the email in the row changed during the refresh.',
+    );
+  }
+  return joinSentences(sentences);
+}
+
+/**
+ * The title of a menu run's dialogs: "JobMojito", or "JobMojito preview"; " (TEST MODE)" added in test mode.
+ * @param {{testMode?: boolean}} settings the settings of the run
+ * @param {string=} suffix a word after the name ("preview")
+ * @return {string} the title
+ */
+function dialogTitle(settings, suffix) {
+  return TITLE + (suffix ? ' ' + suffix : '') + (settings && settings.testMode ? ' (TEST MODE)' : '');
+}
+
+/**
+ * A menu run's dialog text, led by the test mode sentence when test mode is on.
+ * @param {{testMode?: boolean}} settings the settings of the run
+ * @param {string} text the dialog's text
+ * @param {string=} sentence the test mode sentence (default: MESSAGES.testModeRun; a refresh's is testModeRefresh)
+ * @return {string} the text
+ */
+function withTestMode(settings, text, sentence) {
+  return settings && settings.testMode ? joinSentences([sentence || MESSAGES.testModeRun, text]) : text;
+}
+
+/**
+ * Checks the message of a personal invitation, without side effects: at most MAX_MESSAGE_CHARACTERS characters
+ * (counted as the function counts them, by code point: an emoji is one), after trimming the blank lines and spaces
+ * around it. An empty message is allowed (JobMojito's email then has none).
+ * @param {*} message what the recruiter typed
+ * @return {{ok: boolean, message: string, length: number, error: string}} the trimmed message, its length, and the
+ *     sentence that refuses it ('' when ok)
+ */
+function checkPersonalMessage(message) {
+  const text = String(message === undefined || message === null ? '' : message).trim();
+  const length = Array.from(text).length;
+  if (length > MAX_MESSAGE_CHARACTERS) {
+    return {
+      ok: false,
+      message: text,
+      length,
+      error: 'The message has ' + formatNumber(length) + ' characters; JobMojito takes at most ' +
+        formatNumber(MAX_MESSAGE_CHARACTERS) + '. Shorten it by ' + countOf(length - MAX_MESSAGE_CHARACTERS, 'character') +
+        ', then send again.',
+    };
+  }
+  return { ok: true, message: text, length, error: '' };
+}
+
+/**
+ * A date-time of the hourly refresh for people: "2026-01-05 09:00 UTC".
+ * @param {string} iso an ISO date-time as the script records it (Date.toISOString)
+ * @return {string} the date and time to the minute, in UTC ('' when it is not a date-time)
+ */
+function formatUtc(iso) {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(String(iso || ''));
+  return match ? match[1] + ' ' + match[2] + ' UTC' : '';
+}
+
+/**
+ * What the settings sidebar says of the hourly refresh, from its recorded state (see hourlyState).
+ * @param {{on: boolean, owner: string, since: string, lastRun: string,
+ *     lastOutcome: ?{rows: number, changed: number, tabs: number, error: string, stopped: boolean}}} state
+ * @return {string} e.g. "Hourly status refresh is on, turned on by ann@acme.com on 2026-01-05 09:00 UTC. Last run
+ *     2026-01-05 10:00 UTC: 120 rows in 1 tab, 14 changed."
+ */
+function hourlyStateText(state) {
+  if (!state || !state.on) return MESSAGES.hourlyOff;
+  const sentences = [
+    'Hourly status refresh is on, turned on by ' + (state.owner || 'an unknown account') +
+      (formatUtc(state.since) ? ' on ' + formatUtc(state.since) : '') + '.',
+  ];
+  if (!state.lastRun) {
+    sentences.push(MESSAGES.hourlyNotRunYet);
+  } else {
+    sentences.push('Last run ' + formatUtc(state.lastRun) + ': ' + hourlyOutcomeText(state.lastOutcome));
+  }
+  return joinSentences(sentences);
+}
+
+/**
+ * One hourly run's outcome in words.
+ * @param {?{rows: number, changed: number, tabs: number, error: string, stopped: boolean}} outcome the recorded outcome
+ * @return {string} e.g. "120 rows in 2 tabs, 14 changed.", or the error sentence
+ */
+function hourlyOutcomeText(outcome) {
+  if (!outcome) return 'its outcome was not recorded.';
+  if (outcome.error) return outcome.error;
+  const text = countOf(outcome.rows || 0, 'row') + ' in ' + countOf(outcome.tabs || 0, 'tab') + ', ' +
+    formatNumber(outcome.changed || 0) + ' changed';
+  return text + (outcome.stopped ? '; stopped before the 6-minute limit, the next run goes on.' : '.');
+}
+
+/**
+ * Said to a recruiter who tries to turn the hourly refresh on or off while another account owns it.
+ * @param {string} owner the owner's email
+ * @param {string} onOrOff "on" or "off": what the recruiter tried
+ * @return {string} the sentence, naming the owner
+ */
+function hourlyOwnedByOtherText(owner, onOrOff) {
+  const who = owner || 'another account';
+  return onOrOff === 'off'
+    ? 'Only ' + who + ', who turned on the hourly status refresh, can turn it off (Google lets only the owner of a ' +
+        'trigger remove it). Ask them to choose Turn off hourly status refresh.'
+    : 'Hourly status refresh is already on for this Sheet, turned on by ' + who + '; it refreshes with their access. ' +
+        'Only one runs per Sheet, so nothing was added.';
+}
+
+/**
+ * Said to a recruiter who turns off an hourly refresh whose owner's trigger stopped running (see hourlyRecordIsStale).
+ * @param {string} owner the recorded owner's email
+ * @return {string} the sentence
+ */
+function hourlyStaleTurnedOffText(owner) {
+  return 'Hourly status refresh is off. It was turned on by ' + (owner || 'another account') + ', but had not run for ' +
+    'over 3 hours; if that trigger ever runs again, it removes itself.';
+}
+
+/**
+ * Said to the owner who turns the hourly refresh on again.
+ * @param {{since: string}} state the record
+ * @return {string} the sentence
+ */
+function hourlyAlreadyOnText(state) {
+  return 'Hourly status refresh is already on for this Sheet (you turned it on' +
+    (formatUtc(state.since) ? ' on ' + formatUtc(state.since) : '') + '), so nothing was added.';
+}
+
+/**
+ * Said when the hourly refresh is turned on.
+ * @param {string} owner the email of the recruiter who turned it on
+ * @return {string} the sentence
+ */
+function hourlyTurnedOnText(owner) {
+  return 'Hourly status refresh is on: every hour, the interview status of every tab with an interview_status column ' +
+    'is refreshed, with the access of ' + owner + '. Settings shows when it last ran; Turn off hourly status refresh ' +
+    'stops it.';
+}
+
+/**
+ * The language choices of the settings sidebar, from the function's answer to `"action": "languages"`, without side
+ * effects. The saved code stays chosen: when the list cannot be loaded it is the only choice, and the sentence says
+ * so; when the list lacks it (a language JobMojito dropped), it is added, named by its code.
+ * @param {{ok: boolean, data?: Object, message?: string}} answer what callFunction gave
+ * @param {string} saved the saved language code (DEFAULT_LANGUAGE when none)
+ * @return {{ok: boolean, selected: string, languages: Array<{code: string, name: string}>, message: string}} the
+ *     choices, in the function's order, each named "English name (local name)" when the two differ
+ */
+function languageChoices(answer, saved) {
+  const selected = saved || DEFAULT_LANGUAGE;
+  if (answer.ok !== true) {
+    return {
+      ok: false,
+      selected,
+      languages: [{ code: selected, name: selected }],
+      message: MESSAGES.languagesUnavailable + ' (' + answer.message + '). The saved language (' + selected + ') is kept.',
+    };
+  }
+  const languages = answer.data.languages.map((language) => ({
+    code: language.code,
+    name: language.local_name && language.local_name !== language.name ? language.name + ' (' + language.local_name + ')' : language.name,
+  }));
+  if (!languages.some((language) => language.code === selected)) languages.unshift({ code: selected, name: selected });
+  return { ok: true, selected, languages, message: '' };
 }
 
 /**
@@ -500,9 +798,17 @@ function helpText() {
     '',
     'Generate interview links: creates a personal interview link for each candidate, without sending email.',
     'Send email invitations: JobMojito emails each candidate an invitation.',
+    'Send personal invitations…: JobMojito emails each candidate an invitation with your message (up to 2,000 ' +
+      'characters), in the language chosen in Settings. Not available in test mode.',
     'Preview selection: shows what would happen, without sending or writing anything.',
-    'Settings…: the function URL and the interview ID; Test connection there checks each step (the service, your ' +
-      'access, this Sheet, JobMojito, the interview, the invitations left) and says what to fix.',
+    'Refresh interview status: writes each candidate\'s interview_status, score, decision and status_updated from ' +
+      'JobMojito (select one cell for the whole tab). It uses no invitation.',
+    'Turn on / Turn off hourly status refresh: keeps every tab with an interview_status column current, every hour; ' +
+      'only the person who turned it on can turn it off.',
+    'Settings…: the function URL, the interview ID, test mode and the language of personal invitations; Test ' +
+      'connection there checks each step (the service, your access, this Sheet, JobMojito, the interview, the ' +
+      'invitations left) and says what to fix. It also shows whether the hourly refresh is on and when it last ran.',
+    'Test mode (in Settings): runs are sent as tests; JobMojito flags their results as tests, and the dialogs say TEST MODE.',
     'Rows hidden by a filter or by hand are left out. Rows hidden only in a filter view are not: the script cannot ' +
       'see filter views, so check the number of rows in the question before you answer OK.',
     'A long selection is sent in parts; if the 6 minutes Google gives a run are not enough, the closing message ' +
@@ -512,6 +818,8 @@ function helpText() {
     '- interview_url: the candidate\'s personal interview link.',
     '- result: what happened to the row (see below).',
     '- profile_interview_id: JobMojito\'s ID of the candidate\'s interview.',
+    '- interview_status, score, decision, status_updated: written by Refresh interview status (not started, ' +
+      'invited, started, completed; the score; selected, rejected…; when JobMojito last updated it, in UTC).',
     '',
     'Result texts:',
     '- ok: done; the link is in interview_url (also when an earlier run had registered the candidate: its link is ' +
@@ -520,7 +828,11 @@ function helpText() {
     '- Skipped: duplicate of row N: the same email is in row N.',
     '- Skipped: already registered: the candidate was done before; nothing was sent again.',
     '- Skipped: pending from an interrupted run: check in JobMojito whether the candidate got the interview; if not, select the row and run again to send anyway (force).',
-    '- Pending (run …): sent, but JobMojito\'s answer was unclear; check in JobMojito.',
+    '- Pending (run …): sent, but JobMojito\'s answer was unclear; check in JobMojito. Refresh interview status ' +
+      'settles it when JobMojito knows the candidate.',
+    '- ok (test): done in test mode; JobMojito flags the candidate\'s results as tests.',
+    '- Invited: / Activated: JobMojito emailed the personal invitation.',
+    '- Skipped: already invited: the candidate already has this interview; nothing was sent or used.',
     '',
     'Support: ask the admin who set up JobMojito for your team, or contact JobMojito support.',
   ].join('\n');

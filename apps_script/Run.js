@@ -25,7 +25,24 @@ const LOCK_WAIT_MS = 2000;
 const WRITTEN_FIELDS = ['interview_url', 'result', 'profile_interview_id'];
 
 /** Row statuses whose result sentence belongs in the Sheet (the others' sentences are for the dialog only). */
-const RESULT_WRITTEN_STATUSES = new Set(['ok', 'recovered', 'duplicate', 'invalid', 'error', 'pending']);
+const RESULT_WRITTEN_STATUSES = new Set([
+  'ok', 'recovered', 'duplicate', 'invalid', 'error', 'pending', 'invited', 'activated', 'already_invited',
+]);
+
+/** The four cells a status refresh writes, in column order (docs/contract.md, "Status refresh"). */
+const STATUS_FIELDS = ['interview_status', 'score', 'decision', 'status_updated'];
+
+/**
+ * What the script writes itself for a status refresh's row the function could not write (written: false), by the
+ * row's status: a changed row its four status cells; a pending row the refresh settled also its link, result and
+ * profile_interview_id; a row still pending its status cells and its result (which says so). Every other status of
+ * a refresh (unchanged, other_interview, invalid, not_yet) leaves the row untouched.
+ */
+const REFRESH_WRITTEN_FIELDS = {
+  changed: STATUS_FIELDS,
+  settled: STATUS_FIELDS.concat(WRITTEN_FIELDS),
+  still_pending: STATUS_FIELDS.concat(['result']),
+};
 
 /**
  * Menu item "Generate interview links": interview links without email.
@@ -54,9 +71,13 @@ function previewSelection() {
   const plan = processRows(job, { dryRun: true, force: false });
   const ui = SpreadsheetApp.getUi();
   if (plan.error || plan.stopped) {
-    ui.alert(TITLE, planFailure(plan), ui.ButtonSet.OK);
+    ui.alert(dialogTitle(job.settings), planFailure(plan), ui.ButtonSet.OK);
   } else {
-    ui.alert(TITLE + ' preview', previewText(plan.rows, job.hidden, plan.credits), ui.ButtonSet.OK);
+    ui.alert(
+      dialogTitle(job.settings, 'preview'),
+      withTestMode(job.settings, previewText(plan.rows, job.hidden, plan.credits)),
+      ui.ButtonSet.OK,
+    );
   }
 }
 
@@ -72,42 +93,45 @@ function planFailure(plan) {
 
 /**
  * Dry run, confirmation, then the real run, under the document lock so that two runs never overlap.
- * @param {string} type "url" or "invitation"
+ * @param {string} type "url", "invitation" or "personal_invitation"
+ * @param {number=} startedAt when the menu item was chosen (ms since epoch; now when absent)
+ * @param {{message?: string}=} extra a personal invitation's message (already checked, see checkPersonalMessage)
  */
-function runFromMenu(type) {
-  const startedAt = Date.now();
-  const job = prepareJob(type, startedAt);
+function runFromMenu(type, startedAt, extra) {
+  const job = prepareJob(type, startedAt || Date.now());
   if (!job) return;
+  if (extra && typeof extra.message === 'string') job.message = extra.message;
+  const title = dialogTitle(job.settings);
   const ui = SpreadsheetApp.getUi();
   const lock = LockService.getDocumentLock();
   if (!lock.tryLock(LOCK_WAIT_MS)) {
-    ui.alert(TITLE, MESSAGES.busy, ui.ButtonSet.OK);
+    ui.alert(title, MESSAGES.busy, ui.ButtonSet.OK);
     return;
   }
   try {
     const plan = processRows(job, { dryRun: true, force: false });
     if (plan.error || plan.stopped) {
-      ui.alert(TITLE, planFailure(plan), ui.ButtonSet.OK);
+      ui.alert(title, planFailure(plan), ui.ButtonSet.OK);
       return;
     }
     const grouped = groupResults(plan.rows);
     let force = false;
     // Rows with a link from an earlier run (recovered) need a real run too: it writes their links, sending nothing.
     if (grouped.wouldSend === 0 && grouped.recovered === 0) {
-      const text = nothingNewText(plan.rows, job.hidden, plan.credits);
+      const text = withTestMode(job.settings, nothingNewText(plan.rows, job.hidden, plan.credits));
       if (grouped.forceable === 0) {
-        ui.alert(TITLE, text, ui.ButtonSet.OK);
+        ui.alert(title, text, ui.ButtonSet.OK);
         return;
       }
-      if (ui.alert(TITLE, text, ui.ButtonSet.YES_NO) !== ui.Button.YES) {
-        SpreadsheetApp.getActiveSpreadsheet().toast(MESSAGES.cancelled, TITLE);
+      if (ui.alert(title, text, ui.ButtonSet.YES_NO) !== ui.Button.YES) {
+        SpreadsheetApp.getActiveSpreadsheet().toast(MESSAGES.cancelled, title);
         return;
       }
       force = true;
     } else if (
-      ui.alert(TITLE, confirmationText(type, plan.rows, job.hidden, plan.credits), ui.ButtonSet.OK_CANCEL) !== ui.Button.OK
+      ui.alert(title, withTestMode(job.settings, confirmationText(type, plan.rows, job.hidden, plan.credits)), ui.ButtonSet.OK_CANCEL) !== ui.Button.OK
     ) {
-      SpreadsheetApp.getActiveSpreadsheet().toast(MESSAGES.cancelled, TITLE);
+      SpreadsheetApp.getActiveSpreadsheet().toast(MESSAGES.cancelled, title);
       return;
     }
     const outcome = processRows(job, {
@@ -116,25 +140,35 @@ function runFromMenu(type) {
       onPart: (progress) =>
         SpreadsheetApp.getActiveSpreadsheet().toast(
           formatNumber(progress.done) + ' of ' + formatNumber(progress.total) + ' done…',
-          TITLE,
+          title,
         ),
     });
-    ui.alert(TITLE, summaryText(type, outcome), ui.ButtonSet.OK);
+    ui.alert(title, withTestMode(job.settings, summaryText(type, outcome)), ui.ButtonSet.OK);
   } finally {
     lock.releaseLock();
   }
 }
 
 /**
- * Checks the settings and reads the selection; tells the user what is missing when it cannot start.
- * @param {string} type "url" or "invitation"
- * @param {number} startedAt when the menu item was chosen (ms since epoch)
- * @return {?{type: string, settings: {functionUrl: string, interviewId: string, hideMenu: boolean},
- *     spreadsheetId: string, sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: number[],
- *     hidden: {filter: number, user: number}, partSize: number, startedAt: number}} what a run needs, or null when
- *     the user was told why it cannot start
+ * What a run sends and where: the run's kind ("url", "invitation", "personal_invitation", or "status" for a status
+ * refresh), the settings, the tab and its rows, the rows per call, when the execution started, and whether it may
+ * show toasts (`quiet`: the hourly refresh, which runs with no one looking). A personal invitation also has the
+ * recruiter's `message`.
+ * @typedef {{type: string, settings: {functionUrl: string, interviewId: string, hideMenu: boolean,
+ *     testMode?: boolean, languageCode?: string}, spreadsheetId: string, sheet: GoogleAppsScript.Spreadsheet.Sheet,
+ *     rows: number[], hidden?: {filter: number, user: number}, partSize: number, startedAt: number,
+ *     quiet?: boolean, message?: string}} Job
  */
-function prepareJob(type, startedAt) {
+
+/**
+ * Checks the settings and reads the selection; tells the user what is missing when it cannot start.
+ * @param {string} type "url", "invitation", "personal_invitation" or "status"
+ * @param {number} startedAt when the menu item was chosen (ms since epoch)
+ * @param {(() => {sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: number[], hidden: {filter: number, user: number}})=}
+ *     select how to read the rows (default readSelection; the status refresh reads the whole tab for one cell)
+ * @return {?Job} what a run needs, or null when the user was told why it cannot start
+ */
+function prepareJob(type, startedAt, select) {
   const ui = SpreadsheetApp.getUi();
   const settings = getSettings();
   const missing = [];
@@ -145,7 +179,7 @@ function prepareJob(type, startedAt) {
     showSettings();
     return null;
   }
-  const selection = readSelection();
+  const selection = (select || readSelection)();
   if (selection.rows.length === 0) {
     ui.alert(TITLE, joinSentences([MESSAGES.nothingSelected, hiddenSentence(selection.hidden)]), ui.ButtonSet.OK);
     return null;
@@ -172,14 +206,15 @@ function prepareJob(type, startedAt) {
  * Each row is kept once, as its latest answer row: a `not_yet` row that a follow-up call then did is
  * counted by its final status. In a real run, rows the function could not write are written here, and
  * SpreadsheetApp.flush() applies those writes before the next call reads the Sheet.
- * @param {{type: string, settings: {functionUrl: string, interviewId: string, hideMenu: boolean},
- *     spreadsheetId: string, sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: number[], partSize: number,
- *     startedAt: number}} job from prepareJob (partSize may be halved by a 413)
+ * The answers' `summary` numbers are added up in `totals` (a status refresh's stage and decision counts, which
+ * are not row statuses: each call counts the rows it answered, so a row is counted by the call that did it).
+ * @param {Job} job from prepareJob (partSize may be halved by a 413)
  * @param {{dryRun: boolean, force: boolean, onPart?: (progress: {done: number, total: number}) => void}} options
  * @return {{rows: Array<{row: number, status: string}>, done: number, total: number, stopped: boolean,
- *     stopReason: string, error: string, emailChanged: number, credits: ?{invitations_available: ?number}}} the
- *     latest answer row of each row (in order of first answer), progress, why it ended early if it did, and the
- *     JobMojito balance of the latest answer that had one (readCredits: undefined when none had the field)
+ *     stopReason: string, error: string, emailChanged: number, credits: ?{invitations_available: ?number},
+ *     totals: Object<string, number>}} the latest answer row of each row (in order of first answer), progress, why it
+ *     ended early if it did, the JobMojito balance of the latest answer that had one (readCredits: undefined when none
+ *     had the field), and the answers' summary numbers added up
  */
 function processRows(job, options) {
   const outcome = {
@@ -191,6 +226,7 @@ function processRows(job, options) {
     error: '',
     emailChanged: 0,
     credits: undefined,
+    totals: {},
   };
   const latest = new Map();
   const queue = splitIntoParts(job.rows, job.partSize);
@@ -209,16 +245,7 @@ function processRows(job, options) {
       SpreadsheetApp.flush();
       unflushed = false;
     }
-    const answer = callFunction(job.settings.functionUrl, {
-      spreadsheet_id: job.spreadsheetId,
-      sheet_id: job.sheet.getSheetId(),
-      ranges: rowsToRanges(part),
-      type: job.type,
-      interview_id: job.settings.interviewId,
-      hide_menu: job.settings.hideMenu,
-      dry_run: options.dryRun,
-      force: options.force,
-    });
+    const answer = callFunction(job.settings.functionUrl, requestBody(job, rowsToRanges(part), options));
     if (answer.ok === false) {
       if (answer.code === 'too_many_rows' && part.length > 1) {
         job.partSize = Math.ceil(part.length / 2); // kept for the rest of the run, the real run included
@@ -236,7 +263,9 @@ function processRows(job, options) {
       outcome.error = answer.message;
       if (answer.rows) {
         keepLatest(latest, answer.rows);
-        if (!options.dryRun) outcome.emailChanged += writeRowsNotWritten(job.sheet, answer.rows, answer.columns).emailChanged;
+        if (!options.dryRun) {
+          outcome.emailChanged += writeRowsNotWritten(job.sheet, answer.rows, answer.columns, job.type === 'status').emailChanged;
+        }
       }
       break;
     }
@@ -250,10 +279,11 @@ function processRows(job, options) {
       break;
     }
     keepLatest(latest, data.rows);
+    addTotals(outcome.totals, data.summary);
     const credits = readCredits(data);
     if (credits !== undefined) outcome.credits = credits;
     if (!options.dryRun) {
-      const written = writeRowsNotWritten(job.sheet, data.rows, data.columns);
+      const written = writeRowsNotWritten(job.sheet, data.rows, data.columns, job.type === 'status');
       outcome.emailChanged += written.emailChanged;
       unflushed = unflushed || written.cells > 0;
     }
@@ -281,6 +311,50 @@ function processRows(job, options) {
 }
 
 /**
+ * The JSON body of one call, without side effects. An invitation run sends the kind of run, the interview, the
+ * interview menu setting, dry_run and force; a personal invitation adds the recruiter's message (when there is one)
+ * and the language of Settings; a status refresh sends `"action": "status"` and the interview only (it has no
+ * dry run, sends nothing that costs anything and needs no `type`). In test mode every body has `is_test: true`;
+ * otherwise the field is left out (its default is false).
+ * @param {Job} job the run
+ * @param {string[]} ranges the part's rows as "N:M" ranges
+ * @param {{dryRun: boolean, force: boolean}} options
+ * @return {Object} the body
+ */
+function requestBody(job, ranges, options) {
+  /** @type {Object<string, *>} */
+  const body = { spreadsheet_id: job.spreadsheetId, sheet_id: job.sheet.getSheetId(), ranges };
+  if (job.type === 'status') {
+    body.action = 'status';
+    body.interview_id = job.settings.interviewId;
+  } else {
+    body.type = job.type;
+    body.interview_id = job.settings.interviewId;
+    body.hide_menu = job.settings.hideMenu;
+    body.dry_run = options.dryRun;
+    body.force = options.force;
+    if (job.type === 'personal_invitation') {
+      if (job.message) body.message_from_recruiter = job.message;
+      body.mojito_language_code = job.settings.languageCode || DEFAULT_LANGUAGE;
+    }
+  }
+  if (job.settings.testMode) body.is_test = true;
+  return body;
+}
+
+/**
+ * Adds the numbers of one answer's `summary` to the run's totals (other fields are ignored).
+ * @param {Object<string, number>} totals the totals so far (changed in place)
+ * @param {*} summary the answer's summary
+ */
+function addTotals(totals, summary) {
+  if (!summary || typeof summary !== 'object') return;
+  for (const [field, value] of Object.entries(summary)) {
+    if (typeof value === 'number' && Number.isFinite(value)) totals[field] = (totals[field] || 0) + value;
+  }
+}
+
+/**
  * How much of the execution's 6 minutes is left.
  * @param {{startedAt: number}} job the run (startedAt: the menu click, ms since epoch)
  * @return {number} milliseconds
@@ -291,7 +365,7 @@ function timeLeftMs(job) {
 
 /**
  * Waits as Google Sheets asked (Utilities.sleep), if the wait leaves CALL_RESERVE_MS for the next call.
- * @param {{startedAt: number}} job the run
+ * @param {{startedAt: number, quiet?: boolean}} job the run (quiet: no toast, for the hourly refresh)
  * @param {number} seconds the wait the answer asked for
  * @return {boolean} true when it waited; false when the wait does not fit in the time left (nothing waited)
  */
@@ -299,7 +373,7 @@ function waitAsAsked(job, seconds) {
   const ms = Math.ceil(seconds * 1000);
   if (timeLeftMs(job) - ms < CALL_RESERVE_MS) return false;
   if (ms > 0) {
-    SpreadsheetApp.getActiveSpreadsheet().toast(waitingText(seconds), TITLE);
+    if (!job.quiet) SpreadsheetApp.getActiveSpreadsheet().toast(waitingText(seconds), TITLE);
     Utilities.sleep(ms);
   }
   return true;
@@ -316,28 +390,30 @@ function keepLatest(latest, rows) {
 }
 
 /**
- * Writes the result, interview_url and profile_interview_id of the rows the function could not write
- * (written: false), after checking that the row still holds the row's email.
- * Values are written with setValues as text: each non-empty value gets a leading apostrophe, so nothing
- * is ever taken as a formula (= + - @), a number or a date; the Sheet stores and shows the value without it,
- * like the function's own RAW writes.
+ * Writes the cells of the rows the function could not write (written: false), after checking that the row still
+ * holds the row's email (or, for a row without one, its profile_interview_id): for an invitation run its result,
+ * interview_url and profile_interview_id; for a status refresh what REFRESH_WRITTEN_FIELDS gives for its status.
+ * Text is written with setValues as text: each non-empty value gets a leading apostrophe, so nothing is ever taken as
+ * a formula (= + - @), a number or a date; the Sheet stores and shows the value without it, like the function's own
+ * RAW writes. A score is a number, written as one.
  * @param {GoogleAppsScript.Spreadsheet.Sheet} sheet the sheet of the run
  * @param {Array<{row: number, email: string, written: boolean}>} rows rows of one answer
  * @param {Object<string, string>} columns A1 column letters of the answer, by field name
+ * @param {boolean=} refresh true for a status refresh's answer
  * @return {{emailChanged: number, cells: number}} how many rows were left unwritten because their email no longer
  *     matches, and how many cells were written
  */
-function writeRowsNotWritten(sheet, rows, columns) {
+function writeRowsNotWritten(sheet, rows, columns, refresh) {
   let emailChanged = 0;
   let written = 0;
   let lastColumn = 0;
   for (const row of rows) {
     if (row.written !== false) continue;
-    const cells = cellsToWrite(row, columns);
+    const cells = cellsToWrite(row, columns, refresh);
     if (!cells.length) continue;
     lastColumn = lastColumn || Math.max(sheet.getLastColumn(), 1);
     const current = sheet.getRange(row.row, 1, 1, lastColumn).getDisplayValues()[0];
-    if (!rowHasEmail(current, row.email)) {
+    if (!rowStillHolds(current, row)) {
       emailChanged++;
       continue;
     }
@@ -351,20 +427,31 @@ function writeRowsNotWritten(sheet, rows, columns) {
 
 /**
  * Lists the cells to write for one answer row, without touching the Sheet.
- * @param {Object} row a row of the answer (row number and the fields of WRITTEN_FIELDS that it has)
+ * @param {Object} row a row of the answer (row number, status and the fields it has)
  * @param {Object<string, string>} columns A1 column letters by field name; fields without a valid letter are left out
- * @return {Array<{a1: string, value: string}>} A1 cell and value to write (as text, see asText)
+ * @param {boolean=} refresh true for a status refresh's row (REFRESH_WRITTEN_FIELDS), else an invitation run's
+ * @return {Array<{a1: string, value: (string|number)}>} A1 cell and value to write (text as asText, a number as is)
  */
-function cellsToWrite(row, columns) {
+function cellsToWrite(row, columns, refresh) {
   const cells = [];
   if (!Number.isInteger(row.row) || row.row <= HEADER_ROW) return cells;
-  for (const field of WRITTEN_FIELDS) {
+  const fields = refresh ? REFRESH_WRITTEN_FIELDS[row.status] || [] : WRITTEN_FIELDS;
+  for (const field of fields) {
     const column = columns && columns[field];
+    if (typeof column !== 'string' || !/^[A-Z]{1,3}$/.test(column)) continue;
+    if (refresh) {
+      if (!(field in row)) continue;
+      const value = row[field];
+      if (typeof value === 'number' && Number.isFinite(value)) cells.push({ a1: column + row.row, value });
+      else if (typeof value === 'string') cells.push({ a1: column + row.row, value: asText(value) });
+      else if (value === null) cells.push({ a1: column + row.row, value: '' });
+      continue;
+    }
     // A row the run did not send gets back what its result cell held (result_cell); its
     // result sentence is for the dialog only and is never written.
     const value = field === 'result' && typeof row.result_cell === 'string' ? row.result_cell : row[field];
     if (field === 'result' && typeof row.result_cell !== 'string' && !RESULT_WRITTEN_STATUSES.has(row.status)) continue;
-    if (typeof value !== 'string' || typeof column !== 'string' || !/^[A-Z]{1,3}$/.test(column)) continue;
+    if (typeof value !== 'string') continue;
     cells.push({ a1: column + row.row, value: asText(value) });
   }
   return cells;
@@ -377,6 +464,19 @@ function cellsToWrite(row, columns) {
  */
 function asText(value) {
   return value === '' ? '' : "'" + value;
+}
+
+/**
+ * Tells whether a row is still the answer row's candidate: one cell holds its email, or, for a row without an email
+ * (a status refresh matches rows by profile_interview_id too), its profile_interview_id.
+ * @param {string[]} cells the displayed values of the row
+ * @param {{email?: string, profile_interview_id?: string}} row the answer row
+ * @return {boolean} true when one cell matches
+ */
+function rowStillHolds(cells, row) {
+  if (String(row.email || '').trim()) return rowHasEmail(cells, row.email);
+  const id = String(row.profile_interview_id || '').trim();
+  return id !== '' && cells.some((cell) => String(cell).trim() === id);
 }
 
 /**

@@ -9,8 +9,16 @@ const SETTING_KEYS = {
   functionUrl: 'FUNCTION_URL',
   interviewId: 'INTERVIEW_ID',
   hideMenu: 'HIDE_MENU',
+  testMode: 'TEST_MODE',
+  languageCode: 'MOJITO_LANGUAGE_CODE',
   chunkSize: 'CHUNK_SIZE',
 };
+
+/** The language of personal invitations when none is saved (the contract's default of `mojito_language_code`). */
+const DEFAULT_LANGUAGE = 'en';
+
+/** What a language code of JobMojito looks like ("en", "pt-BR", "zh_Hant"): checked before it is saved. */
+const LANGUAGE_CODE_PATTERN = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/;
 
 /**
  * Most rows sent in one call: the function's MAX_ROWS (5,000 by default). The function answers each call within its
@@ -21,16 +29,25 @@ const SETTING_KEYS = {
 const MAX_PART_ROWS = 5000;
 
 /**
+ * The settings as the script uses them.
+ * @typedef {{functionUrl: string, interviewId: string, hideMenu: boolean, testMode: boolean, languageCode: string}}
+ *     Settings
+ */
+
+/**
  * Checks settings typed in the sidebar, without side effects. An empty function URL means the deployed one
- * (DEPLOYED_FUNCTION_URL), when there is one.
- * @param {{functionUrl?: *, interviewId?: *, hideMenu?: *}} input values from the sidebar form
- * @return {{ok: boolean, errors: string[], settings: {functionUrl: string, interviewId: string, hideMenu: boolean}}}
- *     the cleaned settings, and one plain sentence per problem (none when ok)
+ * (DEPLOYED_FUNCTION_URL), when there is one; an empty language means DEFAULT_LANGUAGE.
+ * @param {{functionUrl?: *, interviewId?: *, hideMenu?: *, testMode?: *, languageCode?: *}} input values from the
+ *     sidebar form
+ * @return {{ok: boolean, errors: string[], settings: Settings}} the cleaned settings, and one plain sentence per
+ *     problem (none when ok)
  */
 function validateSettings(input) {
   const functionUrl = String((input && input.functionUrl) || '').trim() || DEPLOYED_FUNCTION_URL;
   const interviewId = String((input && input.interviewId) || '').trim();
   const hideMenu = Boolean(input && input.hideMenu);
+  const testMode = Boolean(input && input.testMode);
+  const languageCode = String((input && input.languageCode) || '').trim() || DEFAULT_LANGUAGE;
   const errors = [];
   if (!functionUrl) {
     errors.push('Fill in the function URL.');
@@ -40,7 +57,10 @@ function validateSettings(input) {
   if (!interviewId) {
     errors.push('Fill in the interview ID.');
   }
-  return { ok: errors.length === 0, errors, settings: { functionUrl, interviewId, hideMenu } };
+  if (!LANGUAGE_CODE_PATTERN.test(languageCode)) {
+    errors.push('Choose the language of personal invitations from the list.');
+  }
+  return { ok: errors.length === 0, errors, settings: { functionUrl, interviewId, hideMenu, testMode, languageCode } };
 }
 
 /**
@@ -55,7 +75,8 @@ function isAllowedFunctionUrl(url) {
 /**
  * Reads the saved settings (called by the sidebar through google.script.run). The function URL defaults to the one
  * `make deploy` wrote into Deployment.js, so a Sheet works without typing it; a URL saved in the settings wins.
- * @return {{functionUrl: string, interviewId: string, hideMenu: boolean}} the saved settings, empty strings when unset
+ * Test mode is off and the language of personal invitations DEFAULT_LANGUAGE unless saved otherwise.
+ * @return {Settings} the saved settings, empty strings when unset
  */
 function getSettings() {
   const props = PropertiesService.getDocumentProperties();
@@ -63,14 +84,17 @@ function getSettings() {
     functionUrl: props.getProperty(SETTING_KEYS.functionUrl) || DEPLOYED_FUNCTION_URL || '',
     interviewId: props.getProperty(SETTING_KEYS.interviewId) || '',
     hideMenu: props.getProperty(SETTING_KEYS.hideMenu) === 'true',
+    testMode: props.getProperty(SETTING_KEYS.testMode) === 'true',
+    languageCode: props.getProperty(SETTING_KEYS.languageCode) || DEFAULT_LANGUAGE,
   };
 }
 
 /**
  * Validates and saves the settings (called by the sidebar through google.script.run). The deployed function URL is
  * not saved, only a different one: a Sheet that uses the deployed URL follows the next `make deploy`.
- * @param {{functionUrl: string, interviewId: string, hideMenu: boolean}} input values from the sidebar form
- * @return {{functionUrl: string, interviewId: string, hideMenu: boolean}} the settings as saved
+ * @param {{functionUrl: string, interviewId: string, hideMenu: boolean, testMode?: boolean, languageCode?: string}}
+ *     input values from the sidebar form
+ * @return {Settings} the settings as saved
  * @throws {Error} with the problems as plain sentences when a value is invalid; nothing is saved then
  */
 function saveSettings(input) {
@@ -82,6 +106,8 @@ function saveSettings(input) {
   props.setProperties({
     [SETTING_KEYS.interviewId]: checked.settings.interviewId,
     [SETTING_KEYS.hideMenu]: String(checked.settings.hideMenu),
+    [SETTING_KEYS.testMode]: String(checked.settings.testMode),
+    [SETTING_KEYS.languageCode]: checked.settings.languageCode,
   });
   if (checked.settings.functionUrl === DEPLOYED_FUNCTION_URL) {
     props.deleteProperty(SETTING_KEYS.functionUrl);
@@ -118,6 +144,23 @@ function testConnection(input) {
     isWellFormedCheckAnswer,
   );
   return connectionReport(answer);
+}
+
+/**
+ * The language choices of the settings sidebar (called through google.script.run): the function's list of
+ * JobMojito's languages (`{"action": "languages"}`, which needs no other field), with the saved language chosen. When
+ * the list cannot be loaded (no function URL yet, the function unreachable or refusing), the saved language is the
+ * only choice and the sentence says why (see languageChoices).
+ * @param {{functionUrl?: string}=} input the function URL typed in the sidebar, saved or not (default: the saved one)
+ * @return {{ok: boolean, selected: string, languages: Array<{code: string, name: string}>, message: string}} the choices
+ */
+function getLanguageChoices(input) {
+  const settings = getSettings();
+  const url = String((input && input.functionUrl) || '').trim() || settings.functionUrl;
+  if (!url || !isAllowedFunctionUrl(url)) {
+    return languageChoices({ ok: false, message: 'fill in the function URL first' }, settings.languageCode);
+  }
+  return languageChoices(callFunction(url, { action: 'languages' }, isWellFormedLanguagesAnswer), settings.languageCode);
 }
 
 /**

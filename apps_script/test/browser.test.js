@@ -30,7 +30,10 @@ const CHROMIUM_ARGS = [
 ];
 const SCREENSHOT = path.join(__dirname, '..', '..', 'docs', 'sidebar.png');
 /** Server functions the sidebar may call, as with google.script.run. */
-const EXPOSED = ['getSettings', 'saveSettings', 'testConnection'];
+const EXPOSED = [
+  'getSettings', 'saveSettings', 'testConnection', 'getLanguageChoices', 'getHourlyRefreshState',
+  'sendPersonalInvitationsWithMessage',
+];
 
 /** google.script.run in the page: each call is a POST to /run/<name>; handlers run asynchronously, as in Apps Script. */
 const GOOGLE_SCRIPT_RUN = `
@@ -52,7 +55,7 @@ const GOOGLE_SCRIPT_RUN = `
       },
     });
   }
-  window.google = { script: { run: runner(null, null) } };
+  window.google = { script: { run: runner(null, null), host: { close: function () { window.closedByScript = true; } } } };
 })();
 `;
 
@@ -62,9 +65,15 @@ function serveSidebar(env, server) {
     let data = '';
     req.on('data', (chunk) => (data += chunk));
     req.on('end', () => {
-      if (req.method === 'GET' && req.url === '/') {
-        env.context.showSettings();
-        const html = env.ui.sidebars.at(-1).getContent();
+      if (req.method === 'GET' && (req.url === '/' || req.url === '/dialog')) {
+        let html;
+        if (req.url === '/') {
+          env.context.showSettings();
+          html = env.ui.sidebars.at(-1).getContent();
+        } else {
+          env.context.sendPersonalInvitations();
+          html = env.ui.dialogs.at(-1).userInterface.getContent();
+        }
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
         res.end(html.replace('<head>', '<head><script src="/google-script-run.js"></script>'));
       } else if (req.method === 'GET' && req.url === '/google-script-run.js') {
@@ -92,7 +101,7 @@ function serveSidebar(env, server) {
  * Starts Chromium on the sidebar of `env`, closed when the test ends.
  * @return {Promise<{browser: Object, page: Object, url: string, pageErrors: string[]}>}
  */
-async function openSidebar(t, env) {
+async function openSidebar(t, env, pagePath = '') {
   assert.ok(
     fs.existsSync(CHROMIUM),
     'Chromium is not installed at ' + CHROMIUM + ': run `apt-get update && apt-get install -y chromium` (see apps_script/scripts/ci.sh).',
@@ -113,7 +122,7 @@ async function openSidebar(t, env) {
   const page = browser.pages()[0] || (await browser.newPage());
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(url);
+  await page.goto(url + pagePath);
   return { browser, page, url, pageErrors };
 }
 
@@ -141,6 +150,8 @@ test('the settings sidebar loads, validates, saves and shows the saved values ag
     FUNCTION_URL: 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-sheets',
     INTERVIEW_ID: '04e09fa5-3fb8-4236-b37d-fca2bcd1cb66',
     HIDE_MENU: 'true',
+    TEST_MODE: 'false',
+    MOJITO_LANGUAGE_CODE: 'en',
   });
 
   const reopened = await browser.newPage();
@@ -189,14 +200,16 @@ test('Test connection shows each link with ✓ or ✗; a broken one names its fi
   ]);
   assert.equal(broken[4][2], INTERVIEW_NOT_FOUND.checks[4].message, 'the broken link says how to fix it');
   assert.equal(await page.getAttribute('#checks li[data-check="interview"]', 'class'), 'broken');
-  assert.equal(env.fetches[0].body.action, 'check');
+  // The sidebar also asked for the languages when it opened; the checks are the calls with "action": "check".
+  const checks = () => env.fetches.filter((f) => f.body.action === 'check');
+  assert.equal(checks().length, 1);
 
   // An empty interview ID is refused before any call, in the same place.
   await page.fill('#interviewId', '');
   await page.click('#test');
   await page.waitForFunction(() => document.getElementById('headline').textContent === 'Fill in the interview ID.');
   assert.equal(await page.$$eval('#checks li', (items) => items.length), 0);
-  assert.equal(env.fetches.length, 1);
+  assert.equal(checks().length, 1);
 
   // The recruiter copies the right ID: tested as typed, before it is saved.
   await page.fill('#interviewId', INTERVIEW_ID);
@@ -204,7 +217,7 @@ test('Test connection shows each link with ✓ or ✗; a broken one names its fi
   await page.waitForSelector('#headline.ok');
   assert.equal(await page.textContent('#headline'), 'Everything works: this Sheet can send invitations.');
   assert.deepEqual(await shownLinks(page), ALL_GREEN.checks.map((c) => [c.name, '✓', c.message]));
-  assert.equal(env.fetches[1].body.interview_id, INTERVIEW_ID);
+  assert.equal(checks()[1].body.interview_id, INTERVIEW_ID);
   assert.equal(env.documentProperties.getProperty('INTERVIEW_ID'), '04e09fa5-0000-4236-b37d-fca2bcd1cb66', 'not saved by testing');
 
   await page.click('#save');
@@ -213,5 +226,102 @@ test('Test connection shows each link with ✓ or ✗; a broken one names its fi
   assert.equal(await page.isEnabled('#test'), true);
   fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  assert.deepEqual(pageErrors, []);
+});
+
+// --- test mode, the language of personal invitations, the hourly refresh (issue 11) -----------------
+
+const { statusFunction } = require('./status-answers');
+
+test('the sidebar fills the language list from the function, saves test mode and the language, and shows the hourly refresh', async (t) => {
+  const sheet = new FakeSheet({ sheetId: 3, rows: candidateRows(2) });
+  const env = loadScript({
+    properties: {
+      FUNCTION_URL, INTERVIEW_ID, HIDE_MENU: 'false', MOJITO_LANGUAGE_CODE: 'fr',
+      HOURLY_REFRESH_OWNER: 'ann@acme-hr.example', HOURLY_REFRESH_TRIGGER_ID: 'trigger-1',
+      HOURLY_REFRESH_SINCE: '2026-01-05T09:00:00.000Z', HOURLY_REFRESH_LAST_RUN: '2026-01-05T10:00:00.000Z',
+      HOURLY_REFRESH_LAST_OUTCOME: JSON.stringify({ rows: 120, changed: 14, tabs: 2, error: '', stopped: false }),
+    },
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: statusFunction(sheet),
+  });
+  const { page, pageErrors } = await openSidebar(t, env);
+  await page.waitForFunction(() => document.querySelectorAll('#languageCode option').length === 4);
+  assert.deepEqual(
+    await page.$$eval('#languageCode option', (options) => options.map((o) => [o.value, o.textContent])),
+    [['en', 'English'], ['fr', 'French (Français)'], ['de', 'German (Deutsch)'], ['pt-BR', 'Portuguese (Brazil) (Português (Brasil))']],
+  );
+  assert.equal(await page.inputValue('#languageCode'), 'fr', 'the saved language is chosen');
+  assert.equal(await page.isChecked('#testMode'), false);
+  await page.waitForFunction(() => document.getElementById('hourly').getAttribute('data-on') === 'true');
+  assert.equal(
+    await page.textContent('#hourly'),
+    'Hourly status refresh is on, turned on by ann@acme-hr.example on 2026-01-05 09:00 UTC. Last run 2026-01-05 10:00 UTC: 120 rows in 2 tabs, 14 changed.',
+  );
+
+  await page.check('#testMode');
+  await page.selectOption('#languageCode', 'pt-BR');
+  await page.click('#save');
+  await page.waitForSelector('#status.ok');
+  assert.equal(env.documentProperties.getProperty('TEST_MODE'), 'true');
+  assert.equal(env.documentProperties.getProperty('MOJITO_LANGUAGE_CODE'), 'pt-BR');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('when the language list cannot be loaded the sidebar keeps the saved language and says so', async (t) => {
+  const sheet = new FakeSheet({ sheetId: 3, rows: candidateRows(2) });
+  const env = loadScript({
+    properties: { FUNCTION_URL, INTERVIEW_ID, HIDE_MENU: 'false', MOJITO_LANGUAGE_CODE: 'de' },
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: statusFunction(sheet, {
+      languages: () => ({ status: 502, body: { error: { code: 'jobmojito_unreachable', message: 'JobMojito could not be reached.' } } }),
+    }),
+  });
+  const { page, pageErrors } = await openSidebar(t, env);
+  await page.waitForSelector('#languageNote.error');
+  assert.equal(
+    await page.textContent('#languageNote'),
+    'The list of languages could not be loaded (JobMojito could not be reached.). The saved language (de) is kept.',
+  );
+  assert.deepEqual(await page.$$eval('#languageCode option', (options) => options.map((o) => o.value)), ['de']);
+  assert.equal(await page.textContent('#hourly'), 'Hourly status refresh is off.');
+  await page.click('#save');
+  await page.waitForSelector('#status.ok');
+  assert.equal(env.documentProperties.getProperty('MOJITO_LANGUAGE_CODE'), 'de', 'saving keeps it');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the personal invitation dialog counts the characters, refuses over 2,000, and shows the server\'s sentence', async (t) => {
+  const sheet = new FakeSheet({ sheetId: 3, rows: candidateRows(3) }).select(['2:3']);
+  const env = loadScript({
+    properties: { FUNCTION_URL, INTERVIEW_ID, HIDE_MENU: 'false' },
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: fakeFunction(sheet),
+  });
+  const { page, pageErrors } = await openSidebar(t, env, 'dialog');
+  await page.waitForSelector('#message');
+  assert.equal(await page.textContent('#count'), '0 of 2,000 characters');
+  await page.fill('#message', 'Dear candidate,\nwe would love to hear you. 🙂');
+  assert.equal(await page.textContent('#count'), '44 of 2,000 characters');
+  await page.fill('#message', 'x'.repeat(2005));
+  assert.equal(await page.textContent('#count'), '2,005 of 2,000 characters: shorten it by 5 before sending.');
+  assert.equal(await page.isDisabled('#send'), true);
+  await page.fill('#message', 'x'.repeat(2000));
+  assert.equal(await page.isEnabled('#send'), true);
+
+  // Test mode turned on meanwhile: the server refuses, and the dialog shows its sentence and keeps the message.
+  env.documentProperties.setProperty('TEST_MODE', 'true');
+  await page.click('#send');
+  await page.waitForSelector('#status.error');
+  assert.match(await page.textContent('#status'), /^Personal invitations cannot be sent in test mode/);
+  assert.equal((await page.inputValue('#message')).length, 2000);
+  assert.equal(env.fetches.length, 0);
+
+  env.documentProperties.setProperty('TEST_MODE', 'false');
+  await page.fill('#message', 'Hello');
+  await page.click('#send');
+  await page.waitForFunction(() => window.closedByScript === true);
+  assert.equal(env.fetches.at(-1).body.message_from_recruiter, 'Hello');
+  assert.equal(env.fetches.at(-1).body.dry_run, false);
   assert.deepEqual(pageErrors, []);
 });

@@ -132,7 +132,17 @@ let templates = null;
  * as docs/contract.md describes it: `recovered` is written like `ok` (result "ok", interview_url,
  * profile_interview_id, `written`), and nothing was sent for it. A dry-run row has no `written`.
  */
-const NOT_YET_RECORDED = { recovered: 'ok' };
+const NOT_YET_RECORDED = { recovered: 'ok', invited: 'ok', activated: 'ok', already_invited: 'ok' };
+
+/**
+ * The result texts of the personal invitation's statuses, as docs/contract.md gives them ("Row statuses"): JobMojito
+ * emails the candidate, so no link comes back and `interview_url` is left out.
+ */
+const PERSONAL_RESULTS = {
+  invited: 'Invited: JobMojito emailed the invitation',
+  activated: 'Activated: JobMojito emailed the invitation (the candidate already had a profile)',
+  already_invited: 'Skipped: already invited; JobMojito sent nothing',
+};
 
 /**
  * The real function's row for a status: the first recorded answer row with that status, in a dry run or a real run
@@ -157,6 +167,10 @@ function rowTemplate(dryRun, status) {
   if (!template && NOT_YET_RECORDED[status] && templates.has('false|' + NOT_YET_RECORDED[status])) {
     const row = copy(templates.get('false|' + NOT_YET_RECORDED[status]));
     row.status = status;
+    if (PERSONAL_RESULTS[status]) {
+      row.result = PERSONAL_RESULTS[status];
+      delete row.interview_url;
+    }
     if (dryRun) delete row.written;
     return row;
   }
@@ -190,6 +204,9 @@ const COUNTED_AS = {
   not_sent: 'not_sent',
   not_yet: 'not_yet',
   recovered: 'recovered',
+  invited: 'ok',
+  activated: 'ok',
+  already_invited: 'skipped',
 };
 
 /**
@@ -202,7 +219,7 @@ function summarize(rows) {
   const summary = Object.fromEntries(summaryFields().map((f) => [f, 0]));
   for (const row of rows) {
     summary.selected++;
-    if (['would_send', 'ok', 'error', 'pending'].includes(row.status)) summary.sent++;
+    if (['would_send', 'ok', 'error', 'pending', 'invited', 'activated', 'already_invited'].includes(row.status)) summary.sent++;
     if (COUNTED_AS[row.status]) summary[COUNTED_AS[row.status]]++;
   }
   return summary;
@@ -251,14 +268,16 @@ function recordedCheck() {
  * @param {{status?: (row: number, body: Object) => string, result?: (row: number, body: Object) => (string|undefined),
  *     written?: boolean | ((row: number) => boolean), budget?: number, columns?: Object, retryAfter?: number,
  *     takesMs?: (body: Object, rows: Object[]) => number, credits?: (Object|null|((body: Object) => (Object|null))),
- *     check?: (body: Object) => {status: number, body: Object}}} options
+ *     check?: (body: Object) => {status: number, body: Object},
+ *     languages?: (body: Object) => {status: number, body: Object}}} options
  *     status per row (default would_send in a dry run, else ok); result: a text of the test's own instead of the
  *     recorded one (for JobMojito's free-form `error` texts); written: whether the function wrote the row itself;
  *     budget: rows a real call does, the rest are not_yet and listed in `remaining`; retryAfter: the
  *     `retry_after_seconds` of an answer with `remaining` (the contract's field when Google's Sheets quota ran out);
  *     takesMs: how long the call takes, on the harness's virtual clock; credits: the dry run's `credits` (the
  *     JobMojito balance, null when it could not be read; default: the recorded one, none when no recording has it);
- *     check: the answer to `"action": "check"` (Test connection; default: the recorded one)
+ *     check: the answer to `"action": "check"` (Test connection; default: the recorded one); languages: the answer
+ *     to `"action": "languages"` (default: test/status-answers.js's LANGUAGES, in the contract's shape)
  * @return {((url: string, params: Object, body: Object) => {status: number, body: Object}) & {answers: Object[]}}
  *     a fetch handler; `answers` keeps every answer body it gave
  */
@@ -266,6 +285,13 @@ function fakeFunction(sheet, options = {}) {
   const columns = options.columns || { interview_url: 'D', result: 'E', profile_interview_id: 'F' };
   const answers = [];
   const handler = (_url, _params, body) => {
+    if (body.action === 'languages') {
+      // Built as docs/contract.md gives it ("Languages") until a recording has it.
+      const { LANGUAGES } = require('./status-answers');
+      const answered = options.languages ? options.languages(body) : { status: 200, body: LANGUAGES };
+      answers.push(answered.body);
+      return { status: answered.status, body: copy(answered.body) };
+    }
     if (body.action === 'check') {
       const checked = options.check ? options.check(body) : recordedCheck();
       if (!checked) return fakeProblem('no recorded answer to "action": "check": pass the check option, or record one in ' + RECORDER);

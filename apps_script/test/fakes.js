@@ -352,6 +352,8 @@ class FakeUi {
     this.menus = [];
     this.alerts = [];
     this.sidebars = [];
+    /** Modal dialogs shown with showModalDialog: {userInterface, title}. */
+    this.dialogs = [];
     this.answers = [];
     /** Set by loadScript: the time a recruiter spends reading a dialog passes on it. */
     this.clock = null;
@@ -386,7 +388,7 @@ class FakeUi {
     this.sidebars.push(userInterface);
   }
   showModalDialog(userInterface, title) {
-    this.sidebars.push({ userInterface, title });
+    this.dialogs.push({ userInterface, title });
   }
 }
 
@@ -415,6 +417,88 @@ class FakeProperties {
   }
   getProperties() { return { ...this.store }; }
   deleteProperty(key) { delete this.store[key]; return this; }
+}
+
+/** Apps Script's limit on installable triggers per user per script. */
+const MAX_TRIGGERS_PER_USER = 20;
+
+/** An installable trigger: its owner is the user who created it; only that user sees it and can delete it. */
+class FakeTrigger {
+  constructor(id, handler, owner, schedule) {
+    Object.assign(this, { id, handler, owner, schedule });
+  }
+  getUniqueId() { return this.id; }
+  getHandlerFunction() { return this.handler; }
+  getEventType() { return 'CLOCK'; }
+  getTriggerSource() { return 'CLOCK'; }
+  getTriggerSourceId() { return null; }
+}
+
+/**
+ * The project's installable triggers, across users (share one between two loadScript calls to model two recruiters
+ * of one Sheet). ScriptApp lists and deletes only the current user's.
+ */
+class FakeTriggerStore {
+  constructor() {
+    this.triggers = [];
+    this.created = 0;
+  }
+  /** Test helper: the triggers of every user. */
+  all() { return this.triggers.slice(); }
+  ofUser(user) { return this.triggers.filter((t) => t.owner === user); }
+  create(handler, owner, schedule) {
+    if (this.ofUser(owner).length >= MAX_TRIGGERS_PER_USER) {
+      throw new Error('This script has too many triggers. Triggers must be deleted from the script before more can be added.');
+    }
+    this.created++;
+    const trigger = new FakeTrigger('trigger-' + this.created, handler, owner, schedule);
+    this.triggers.push(trigger);
+    return trigger;
+  }
+  remove(trigger, user) {
+    const found = this.triggers.find((t) => t.id === (trigger && trigger.id));
+    if (!found || found.owner !== user) {
+      // Apps Script gives a user no handle on another user's trigger: deleting one is an error of the script.
+      throw new Error('fake: ' + user + ' cannot delete trigger ' + (trigger && trigger.id) + (found ? ' of ' + found.owner : ' (no such trigger)'));
+    }
+    this.triggers = this.triggers.filter((t) => t !== found);
+  }
+}
+
+/** ScriptApp.newTrigger(handler): only the time-based triggers the script uses. */
+class FakeTriggerBuilder {
+  constructor(create) {
+    this.create = create;
+  }
+  timeBased() { return new FakeClockTriggerBuilder(this.create); }
+}
+
+class FakeClockTriggerBuilder {
+  constructor(create) {
+    this.createTrigger = create;
+    this.schedule = null;
+  }
+  everyHours(n) {
+    if (![1, 2, 4, 6, 8, 12].includes(n)) throw new Error('Exception: The value passed to everyHours must be 1, 2, 4, 6, 8 or 12.');
+    this.schedule = { everyHours: n };
+    return this;
+  }
+  everyMinutes(n) {
+    this.schedule = { everyMinutes: n };
+    return this;
+  }
+  create() {
+    if (!this.schedule) throw new Error('Exception: Clock triggers need a schedule (everyHours, everyMinutes…).');
+    return this.createTrigger(this.schedule);
+  }
+}
+
+/** Session's user. */
+class FakeUser {
+  constructor(email) {
+    this.email = email;
+  }
+  getEmail() { return this.email; }
 }
 
 /** One document lock shared by the executions of a test; `heldElsewhere` simulates another run. */
@@ -494,31 +578,42 @@ const SERVICE_CLASSES = new Map([
   [FakeLock, 'Lock'],
   [FakeHttpResponse, 'HTTPResponse'],
   [FakeHtmlOutput, 'HtmlOutput'],
+  [FakeTrigger, 'Trigger'],
+  [FakeTriggerBuilder, 'TriggerBuilder'],
+  [FakeClockTriggerBuilder, 'ClockTriggerBuilder'],
+  [FakeUser, 'User'],
 ]);
 
 /** Calls allowed in AuthMode.NONE (an add-on's onOpen before it is used in the document): menus only. */
 const ALLOWED_IN_NONE = /^(SpreadsheetApp\.getUi|Ui\.create(Addon)?Menu|Menu\.|Logger\.|Utilities\.)/;
-/** Calls refused in AuthMode.LIMITED (a simple trigger): the network and the user's tokens. */
-const REFUSED_IN_LIMITED = /^(UrlFetchApp\.|ScriptApp\.get(Identity|OAuth)Token|ScriptApp\.requireAllScopes)/;
+/** Calls refused in AuthMode.LIMITED (a simple trigger): the network, the user's tokens and installable triggers. */
+const REFUSED_IN_LIMITED = /^(UrlFetchApp\.|ScriptApp\.get(Identity|OAuth)Token|ScriptApp\.requireAllScopes|ScriptApp\.(newTrigger|getProjectTriggers|deleteTrigger))/;
 /** The scope each service needs; a call without it throws, as when the user declined that scope. */
 const SCOPE_OF = [
   [/^UrlFetchApp\./, 'https://www.googleapis.com/auth/script.external_request'],
   [/^(Spreadsheet|Sheet|Range|RangeList)\.|^SpreadsheetApp\.(getActive|flush)/, 'https://www.googleapis.com/auth/spreadsheets'],
   [/^Ui\.(alert|showSidebar|showModalDialog)/, 'https://www.googleapis.com/auth/script.container.ui'],
+  [/^ScriptApp\.(newTrigger|getProjectTriggers|deleteTrigger)/, 'https://www.googleapis.com/auth/script.scriptapp'],
+  [/^Session\./, 'https://www.googleapis.com/auth/userinfo.email'],
 ];
 
 /**
  * Builds the fakes and loads the script into a fresh vm context.
  * @param {{spreadsheet?: FakeSpreadsheet, properties?: Object, fetch?: Function, identityToken?: string,
  *     oauthToken?: string, clock?: Object, limits?: {executionMs?: number, urlFetchMs?: number},
- *     grantedScopes?: string[], urlFetchAllowlist?: string[], files?: Object<string, string>}} options
+ *     grantedScopes?: string[], urlFetchAllowlist?: string[], files?: Object<string, string>, user?: string,
+ *     triggers?: FakeTriggerStore, documentProperties?: FakeProperties, userProperties?: FakeProperties}} options
  *     fetch(url, params, body, {timeoutMs}) returns {status, body, headers?, takesMs?} (body: object -> JSON, string
  *     as is; takesMs: how long the call takes on a virtual clock) or throws like UrlFetchApp;
  *     clock: virtualClock() (default) or realClock(); limits: Apps Script's by default, smaller to scale a test down;
  *     grantedScopes: what the user consented to (default: every scope of the manifest);
  *     urlFetchAllowlist: prefixes UrlFetchApp may call (default: any, the tests' URLs are not the manifest's);
  *     files: script files to replace, by name (e.g. a Deployment.js as `make deploy` writes it), or to add (a test's
- *     own functions, loaded after the script's)
+ *     own functions, loaded after the script's);
+ *     user: the email of the user running the script (Session; the owner of the triggers it creates);
+ *     triggers: the project's installable triggers (share one store between two users of a Sheet);
+ *     documentProperties / userProperties: property stores to share between loadScript calls (two users of one
+ *     Sheet share the document's; one user's executions share theirs); `properties` seeds a new document store
  * @return {Object} `context` (the script's functions; each call from a test is one execution), the fakes for
  *     assertions, `executions` (each with its function, auth mode and how it ended) and `events` (fetches, writes,
  *     flushes and sleeps in order)
@@ -526,7 +621,10 @@ const SCOPE_OF = [
 function loadScript(options = {}) {
   const spreadsheet = options.spreadsheet || new FakeSpreadsheet();
   const ui = new FakeUi();
-  const documentProperties = new FakeProperties(options.properties);
+  const documentProperties = options.documentProperties || new FakeProperties(options.properties);
+  const userProperties = options.userProperties || new FakeProperties();
+  const user = options.user || 'ann@acme-hr.example';
+  const triggers = options.triggers || new FakeTriggerStore();
   const lock = new FakeLock();
   const fetches = [];
   const logs = [];
@@ -566,6 +664,10 @@ function loadScript(options = {}) {
     if (!execution) return;
     if (execution.ended) throw new ExecutionEnded(execution.ended);
     if (timeLeft() <= 0) end(EXCEEDED);
+    if (execution.trigger && name === 'SpreadsheetApp.getUi') {
+      // A time-driven trigger has no user interface.
+      throw new Error('Exception: Cannot call SpreadsheetApp.getUi() from this context.');
+    }
     const mode = execution.authMode;
     if ((mode === AuthMode.NONE && !ALLOWED_IN_NONE.test(name)) || (mode === AuthMode.LIMITED && REFUSED_IN_LIMITED.test(name))) {
       throw new Error('Exception: You do not have permission to call ' + name + ' in AuthMode.' + mode + '.');
@@ -661,11 +763,27 @@ function loadScript(options = {}) {
         end('Authorization required');
       }
     },
+    EventType: Object.freeze({ CLOCK: 'CLOCK', ON_OPEN: 'ON_OPEN', ON_EDIT: 'ON_EDIT' }),
+    TriggerSource: Object.freeze({ CLOCK: 'CLOCK', SPREADSHEETS: 'SPREADSHEETS' }),
+    newTrigger(functionName) {
+      if (typeof functionName !== 'string' || typeof context[functionName] !== 'function') {
+        throw new Error('fake: newTrigger needs the name of a global function of the script, got ' + functionName);
+      }
+      return new FakeTriggerBuilder((schedule) => triggers.create(functionName, user, schedule));
+    },
+    getProjectTriggers: () => triggers.ofUser(user),
+    deleteTrigger(trigger) {
+      triggers.remove(trigger, user);
+    },
   };
 
   const services = {
     SpreadsheetApp: {
       getActiveSpreadsheet: () => spreadsheet,
+      openById(id) {
+        if (id !== spreadsheet.getId()) throw new Error('Exception: Unexpected error while getting the method or property openById on object SpreadsheetApp.');
+        return spreadsheet;
+      },
       getActiveSheet: () => spreadsheet.getActiveSheet(),
       getActiveRangeList: () => spreadsheet.getActiveRangeList(),
       getUi: () => ui,
@@ -675,8 +793,8 @@ function loadScript(options = {}) {
     },
     PropertiesService: {
       getDocumentProperties: () => documentProperties,
-      getScriptProperties: () => { throw new Error('fake: the script uses document properties only'); },
-      getUserProperties: () => { throw new Error('fake: the script uses document properties only'); },
+      getScriptProperties: () => { throw new Error('fake: the script uses document and user properties only'); },
+      getUserProperties: () => userProperties,
     },
     LockService: {
       getDocumentLock: () => lock,
@@ -688,6 +806,11 @@ function loadScript(options = {}) {
     HtmlService: {
       createHtmlOutputFromFile: (filename) =>
         new FakeHtmlOutput(fs.readFileSync(path.join(SCRIPT_DIR, filename + '.html'), 'utf8')),
+      createHtmlOutput: (html) => new FakeHtmlOutput(String(html)),
+    },
+    Session: {
+      getEffectiveUser: () => new FakeUser(user),
+      getActiveUser: () => new FakeUser(user),
     },
     Utilities: {
       ...UTILITIES,
@@ -731,6 +854,7 @@ function loadScript(options = {}) {
     execution = {
       function: name,
       authMode: (event && typeof event === 'object' && event.authMode) || AuthMode.FULL,
+      trigger: Boolean(event && typeof event === 'object' && event.triggerUid),
       startedAt: clock.now(),
       ended: '',
     };
@@ -759,11 +883,26 @@ function loadScript(options = {}) {
       return (...args) => run(prop, value, args);
     },
   });
+  /**
+   * Fires an installable trigger as Apps Script does: its handler runs as one execution, in AuthMode.FULL, with the
+   * time-driven event (triggerUid). Only a trigger that exists and belongs to this script's user can be fired here.
+   */
+  function fireTrigger(triggerUid) {
+    const trigger = triggers.all().find((t) => t.id === triggerUid);
+    if (!trigger) throw new Error('fake: no trigger ' + triggerUid + ' to fire');
+    if (trigger.owner !== user) throw new Error('fake: trigger ' + triggerUid + ' runs as ' + trigger.owner + ', not ' + user);
+    return scriptContext[trigger.handler]({ authMode: AuthMode.FULL, triggerUid, 'year': new Date(clock.now()).getUTCFullYear() });
+  }
+
   return {
     context: scriptContext,
     spreadsheet,
     ui,
     documentProperties,
+    userProperties,
+    triggers,
+    user,
+    fireTrigger,
     lock,
     fetches,
     logs,
@@ -780,8 +919,10 @@ module.exports = {
   AuthMode,
   Button,
   EXCEEDED,
+  FakeProperties,
   FakeSheet,
   FakeSpreadsheet,
+  FakeTriggerStore,
   MANIFEST_SCOPES,
   REAL_LIMITS,
   columnToLetter,

@@ -154,3 +154,33 @@ test('the lock an ended execution held is released, as at the end of any executi
   assert.equal(env.executions[0].error, EXCEEDED);
   assert.equal(env.lock.held, false);
 });
+
+test('a time-driven trigger has no UI: getUi throws in its execution, as in Apps Script', () => {
+  const probe = 'function handler() { SpreadsheetApp.getUi().alert("hi"); }';
+  const env = loadScript({ files: { 'Probe.js': PROBE + probe } });
+  assert.throws(() => env.context.handler({ authMode: AuthMode.FULL, triggerUid: 't-1' }), /Cannot call SpreadsheetApp\.getUi\(\) from this context/);
+  env.context.handler();
+  assert.deepEqual(env.ui.alerts.map((a) => a.prompt), ['hi'], 'a menu click may');
+});
+
+test('triggers belong to the user who created them: others neither see nor delete them; scopes and modes apply', () => {
+  const { FakeTriggerStore, FakeProperties } = require('../fakes');
+  const triggers = new FakeTriggerStore();
+  const documentProperties = new FakeProperties();
+  const probe = 'function make() { return ScriptApp.newTrigger("make").timeBased().everyHours(1).create().getUniqueId(); }' +
+    'function mine() { return ScriptApp.getProjectTriggers().map((t) => t.getUniqueId()); }' +
+    'function drop(id) { ScriptApp.deleteTrigger({ id }); }';
+  const ann = loadScript({ files: { 'Probe.js': PROBE + probe }, triggers, documentProperties, user: 'ann@x.org' });
+  const bob = loadScript({ files: { 'Probe.js': PROBE + probe }, triggers, documentProperties, user: 'bob@x.org' });
+  const id = ann.context.make();
+  assert.deepEqual([...ann.context.mine()], [id]);
+  assert.deepEqual([...bob.context.mine()], []);
+  assert.throws(() => bob.context.drop(id), /bob@x\.org cannot delete trigger/);
+  assert.throws(() => bob.fireTrigger(id), /runs as ann@x\.org/);
+  assert.throws(() => ann.context.make({ authMode: AuthMode.LIMITED }), /permission to call ScriptApp\.newTrigger in AuthMode\.LIMITED/);
+  const noScope = loadScript({
+    files: { 'Probe.js': PROBE + probe },
+    grantedScopes: MANIFEST_SCOPES.filter((s) => !s.endsWith('script.scriptapp')),
+  });
+  assert.throws(() => noScope.context.make(), /Required permissions: https:\/\/www\.googleapis\.com\/auth\/script\.scriptapp/);
+});

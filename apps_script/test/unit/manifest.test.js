@@ -12,10 +12,12 @@ test('the manifest runs on V8', () => {
   assert.equal(manifest.runtimeVersion, 'V8');
 });
 
-test('the manifest asks for exactly the five scopes the script uses', () => {
+test('the manifest asks for exactly the six scopes the script uses', () => {
   assert.deepEqual([...manifest.oauthScopes].sort(), [
     'https://www.googleapis.com/auth/script.container.ui',
     'https://www.googleapis.com/auth/script.external_request',
+    // ScriptApp.newTrigger / getProjectTriggers / deleteTrigger: the hourly status refresh's trigger.
+    'https://www.googleapis.com/auth/script.scriptapp',
     'https://www.googleapis.com/auth/spreadsheets',
     'https://www.googleapis.com/auth/userinfo.email',
     // ScriptApp.getIdentityToken() needs the bare "openid" scope, not a URL.

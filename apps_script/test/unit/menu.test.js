@@ -5,9 +5,12 @@ const { loadScript, AuthMode, MANIFEST_SCOPES, FakeSheet, FakeSpreadsheet } = re
 const { fakeFunction, candidateRows } = require('../fake-function');
 
 const plain = (x) => JSON.parse(JSON.stringify(x));
-const MENU_ITEMS = ['generateInterviewLinks', 'sendEmailInvitations', 'previewSelection', 'showSettings', 'showHelp'];
+const MENU_ITEMS = [
+  'generateInterviewLinks', 'sendEmailInvitations', 'sendPersonalInvitations', 'previewSelection', 'refreshInterviewStatus',
+  'turnOnHourlyRefresh', 'turnOffHourlyRefresh', 'showSettings', 'showHelp',
+];
 
-test('onOpen builds the add-on menu (Extensions > JobMojito) with its five items, and no top-level menu', () => {
+test('onOpen builds the add-on menu (Extensions > JobMojito) with its nine items, and no top-level menu', () => {
   const env = loadScript();
   env.context.onOpen({ authMode: AuthMode.FULL });
   assert.equal(env.ui.menus.length, 1);
@@ -18,7 +21,11 @@ test('onOpen builds the add-on menu (Extensions > JobMojito) with its five items
     [
       { caption: 'Generate interview links', functionName: 'generateInterviewLinks' },
       { caption: 'Send email invitations', functionName: 'sendEmailInvitations' },
+      { caption: 'Send personal invitations…', functionName: 'sendPersonalInvitations' },
       { caption: 'Preview selection', functionName: 'previewSelection' },
+      { caption: 'Refresh interview status', functionName: 'refreshInterviewStatus' },
+      { caption: 'Turn on hourly status refresh', functionName: 'turnOnHourlyRefresh' },
+      { caption: 'Turn off hourly status refresh', functionName: 'turnOffHourlyRefresh' },
       { caption: 'Settings…', functionName: 'showSettings' },
       { caption: 'Help', functionName: 'showHelp' },
     ],
@@ -69,7 +76,8 @@ test('every menu item first asks again for scopes the recruiter declined, and do
     env.context[item]();
     assert.deepEqual(env.authorizationPrompts, [['https://www.googleapis.com/auth/spreadsheets']], item);
     assert.equal(env.executions[0].error, 'Authorization required', item);
-    assert.deepEqual([env.ui.alerts.length, env.ui.sidebars.length, env.fetches.length], [0, 0, 0], item);
+    assert.deepEqual([env.ui.alerts.length, env.ui.sidebars.length, env.ui.dialogs.length, env.fetches.length], [0, 0, 0, 0], item);
+    assert.deepEqual(env.triggers.all(), [], item);
   }
 });
 
@@ -92,6 +100,8 @@ test('Help explains the columns, every result text and where to get support', ()
   for (const phrase of [
     'interview_url', 'result', 'profile_interview_id', 'ok', 'Error:', 'Skipped: duplicate of row',
     'Skipped: already registered', 'Skipped: pending from an interrupted run', 'Pending', 'Support',
+    'interview_status', 'score', 'decision', 'status_updated', 'Refresh interview status', 'hourly status refresh',
+    'Send personal invitations', 'Test mode', 'ok (test)', 'Invited:', 'Activated:', 'Skipped: already invited',
   ]) {
     assert.ok(text.includes(phrase), 'help mentions ' + phrase);
   }

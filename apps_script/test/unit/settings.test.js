@@ -34,11 +34,15 @@ test('validateSettings refuses other URLs and an empty interview ID with plain s
 test('saveSettings stores trimmed values in the document properties; getSettings reads them back', () => {
   const env = loadScript();
   const saved = env.context.saveSettings({ functionUrl: ' https://f.example/run ', interviewId: ' iv-9 ', hideMenu: true });
-  assert.deepEqual(plain(saved), { functionUrl: 'https://f.example/run', interviewId: 'iv-9', hideMenu: true });
+  assert.deepEqual(plain(saved), {
+    functionUrl: 'https://f.example/run', interviewId: 'iv-9', hideMenu: true, testMode: false, languageCode: 'en',
+  });
   assert.deepEqual(env.documentProperties.getProperties(), {
     FUNCTION_URL: 'https://f.example/run',
     INTERVIEW_ID: 'iv-9',
     HIDE_MENU: 'true',
+    TEST_MODE: 'false',
+    MOJITO_LANGUAGE_CODE: 'en',
   });
   assert.deepEqual(plain(env.context.getSettings()), plain(saved));
 });
@@ -54,7 +58,9 @@ test('saveSettings refuses invalid values and saves nothing', () => {
 
 test('getSettings gives empty values when nothing is saved and nothing is deployed', () => {
   const env = loadScript({ files: { 'Deployment.js': "const DEPLOYED_FUNCTION_URL = '';" } });
-  assert.deepEqual(plain(env.context.getSettings()), { functionUrl: '', interviewId: '', hideMenu: false });
+  assert.deepEqual(plain(env.context.getSettings()), {
+    functionUrl: '', interviewId: '', hideMenu: false, testMode: false, languageCode: 'en',
+  });
 });
 
 const DEPLOYED = "const DEPLOYED_FUNCTION_URL = 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-invite';\n";
@@ -65,6 +71,8 @@ test('the function URL that make deploy wrote into Deployment.js is the default 
     functionUrl: 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-invite',
     interviewId: '',
     hideMenu: false,
+    testMode: false,
+    languageCode: 'en',
   });
   const saved = loadScript({ files: { 'Deployment.js': DEPLOYED }, properties: { FUNCTION_URL: 'https://other.example/f' } });
   assert.equal(saved.context.getSettings().functionUrl, 'https://other.example/f', 'a saved URL wins');
@@ -86,9 +94,10 @@ test('saving the deployed URL (or an empty field) saves no URL, so the Sheet fol
   const env = loadScript({ files: { 'Deployment.js': DEPLOYED }, properties: { FUNCTION_URL: 'https://old.example/f' } });
   const deployed = 'https://europe-west1-acme-hr.cloudfunctions.net/jobmojito-invite';
   assert.equal(env.context.saveSettings({ functionUrl: deployed, interviewId: 'iv-1' }).functionUrl, deployed);
-  assert.deepEqual(env.documentProperties.getProperties(), { INTERVIEW_ID: 'iv-1', HIDE_MENU: 'false' });
+  const rest = { INTERVIEW_ID: 'iv-1', HIDE_MENU: 'false', TEST_MODE: 'false', MOJITO_LANGUAGE_CODE: 'en' };
+  assert.deepEqual(env.documentProperties.getProperties(), rest);
   assert.equal(env.context.saveSettings({ functionUrl: ' ', interviewId: 'iv-1' }).functionUrl, deployed);
-  assert.deepEqual(env.documentProperties.getProperties(), { INTERVIEW_ID: 'iv-1', HIDE_MENU: 'false' });
+  assert.deepEqual(env.documentProperties.getProperties(), rest);
   env.context.saveSettings({ functionUrl: 'https://staging.example/f', interviewId: 'iv-1' });
   assert.equal(env.documentProperties.getProperty('FUNCTION_URL'), 'https://staging.example/f');
 });
@@ -128,3 +137,87 @@ for (const [name, properties, sentence] of [
     assert.equal(env.fetches.length, 0);
   });
 }
+
+// --- test mode and the language of personal invitations (issue 11) ---------------------------------
+
+const { statusFunction, LANGUAGES } = require('../status-answers');
+
+test('test mode and the language are saved in the document properties and read back', () => {
+  const env = loadScript();
+  env.context.saveSettings({ functionUrl: 'https://f.example/run', interviewId: 'iv-1', testMode: true, languageCode: 'pt-BR' });
+  assert.equal(env.documentProperties.getProperty('TEST_MODE'), 'true');
+  assert.equal(env.documentProperties.getProperty('MOJITO_LANGUAGE_CODE'), 'pt-BR');
+  assert.deepEqual(
+    [env.context.getSettings().testMode, env.context.getSettings().languageCode],
+    [true, 'pt-BR'],
+  );
+  env.context.saveSettings({ functionUrl: 'https://f.example/run', interviewId: 'iv-1', testMode: false, languageCode: '' });
+  assert.deepEqual([env.context.getSettings().testMode, env.context.getSettings().languageCode], [false, 'en']);
+});
+
+test('a language code that is not one is refused with a sentence, and nothing is saved', () => {
+  const env = loadScript();
+  assert.throws(
+    () => env.context.saveSettings({ functionUrl: 'https://f.example/run', interviewId: 'iv-1', languageCode: '<script>' }),
+    /Choose the language of personal invitations from the list\./,
+  );
+  assert.deepEqual(env.documentProperties.getProperties(), {});
+});
+
+/** A script whose function answers `"action": "languages"` with `languages` (or an error). */
+function languagesSetup(languages, properties) {
+  const sheet = new FakeSheet({ rows: candidateRows(1) });
+  return loadScript({
+    properties: { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv', ...properties },
+    spreadsheet: new FakeSpreadsheet({ sheets: [sheet] }),
+    fetch: statusFunction(sheet, { languages }),
+  });
+}
+
+test('the language list is filled from the function\'s "action": "languages" answer, the saved language chosen', () => {
+  const env = languagesSetup(undefined, { MOJITO_LANGUAGE_CODE: 'fr' });
+  const choices = plain(env.context.getLanguageChoices());
+  assert.deepEqual(env.fetches[0].body, { action: 'languages' });
+  assert.deepEqual(choices, {
+    ok: true,
+    selected: 'fr',
+    languages: [
+      { code: 'en', name: 'English' },
+      { code: 'fr', name: 'French (Français)' },
+      { code: 'de', name: 'German (Deutsch)' },
+      { code: 'pt-BR', name: 'Portuguese (Brazil) (Português (Brasil))' },
+    ],
+    message: '',
+  });
+  assert.equal(plain(languagesSetup().context.getLanguageChoices()).selected, 'en', 'default en');
+});
+
+test('when the list cannot be loaded the saved language is kept, the only choice, and the sidebar says so', () => {
+  const refused = languagesSetup(() => ({ status: 403, body: { error: { code: 'user_not_allowed', message: 'Your Google account may not use this function.' } } }), { MOJITO_LANGUAGE_CODE: 'de' });
+  assert.deepEqual(plain(refused.context.getLanguageChoices()), {
+    ok: false,
+    selected: 'de',
+    languages: [{ code: 'de', name: 'de' }],
+    message: 'The list of languages could not be loaded (Your Google account may not use this function.). The saved language (de) is kept.',
+  });
+  const malformed = languagesSetup(() => ({ status: 200, body: { languages: [] } }));
+  const choices = plain(malformed.context.getLanguageChoices());
+  assert.deepEqual([choices.ok, choices.selected, choices.languages], [false, 'en', [{ code: 'en', name: 'en' }]]);
+  const noUrl = loadScript({ files: { 'Deployment.js': "const DEPLOYED_FUNCTION_URL = '';" } });
+  assert.match(noUrl.context.getLanguageChoices().message, /fill in the function URL first\)\. The saved language \(en\) is kept\.$/);
+  assert.equal(noUrl.fetches.length, 0);
+});
+
+test('a saved language JobMojito no longer lists stays chosen, named by its code', () => {
+  const env = languagesSetup(undefined, { MOJITO_LANGUAGE_CODE: 'nl' });
+  const choices = plain(env.context.getLanguageChoices());
+  assert.equal(choices.selected, 'nl');
+  assert.deepEqual(choices.languages[0], { code: 'nl', name: 'nl' });
+  assert.equal(choices.languages.length, LANGUAGES.languages.length + 1);
+});
+
+test('the language list uses the URL typed in the sidebar, saved or not', () => {
+  const env = languagesSetup(undefined);
+  env.context.getLanguageChoices({ functionUrl: 'https://typed.example/f' });
+  assert.equal(env.fetches[0].url, 'https://typed.example/f');
+});
