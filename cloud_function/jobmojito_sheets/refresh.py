@@ -56,7 +56,7 @@ from jobmojito_sheets.selection import (
     Span,
     clip_spans,
     plan_reads,
-    rows_as_ranges,
+    row_spans,
     rows_in,
     selected_spans,
     take_rows,
@@ -170,21 +170,25 @@ def read_results(
             complete = finished or all_found(rows, index)
             if complete or deadline.left_for_work() < MIN_PAGE_SECONDS:
                 break
-        if finished and index.repeats and deadline.left_for_work() >= MIN_PAGE_SECONDS:
-            # A result updated while the pages were read moved to the front of the newest-
-            # first order and may have pushed another past a page already read: the first
-            # page again brings the results updated meanwhile.
-            again = client.results_page(
-                request.interview_id, 0, timeout=deadline.timeout(cap),
-                retry_for=deadline.left_for_work(),
-            )  # fmt: skip
-            index = index_results([*items, *again.records], include_tests=request.is_test)
     except JobMojitoFailure as failure:
         if isinstance(failure, NotProcessed) and deadline.left_for_work() < MIN_PAGE_SECONDS:
             log.warning("the results were not all read before the deadline")
             return index, complete
         error = stop_error(failure)
         raise error if error is not None else InviteError() from None
+    if finished and index.repeats and deadline.left_for_work() >= MIN_PAGE_SECONDS:
+        # A result updated while the pages were read moved to the front of the newest-first
+        # order and may have pushed another past a page already read: the first page again
+        # brings the results updated meanwhile (without it, the pages read still stand).
+        try:
+            again = client.results_page(
+                request.interview_id, 0, timeout=deadline.timeout(cap),
+                retry_for=deadline.left_for_work(),
+            )  # fmt: skip
+        except JobMojitoFailure:
+            log.warning("the results updated while they were read could not be read again")
+        else:
+            index = index_results([*items, *again.records], include_tests=request.is_test)
     return index, complete
 
 
@@ -204,9 +208,8 @@ def lookup_pending(
 
 
 def _remaining(not_yet: Sequence[int], beyond: Sequence[Span]) -> list[str]:
-    ranges = [(int(text.split(":")[0]), text) for text in rows_as_ranges(not_yet)]
-    ranges += [(first, f"{first}:{last}") for first, last in beyond]
-    return [text for _, text in sorted(ranges)]
+    """The rows the next call does, as whole-row A1 ranges in sheet order."""
+    return [f"{first}:{last}" for first, last in sorted([*row_spans(sorted(not_yet)), *beyond])]
 
 
 def refresh(

@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 from jobmojito_sheets import jobmojito
+from jobmojito_sheets.deadline import Deadline
+from jobmojito_sheets.interview_status import StatusRow
 from jobmojito_sheets.jobmojito import (
     READ_ATTEMPTS,
     CredentialsRejected,
@@ -15,6 +17,8 @@ from jobmojito_sheets.jobmojito import (
     NotProcessed,
     RequestRefused,
 )
+from jobmojito_sheets.refresh import read_results
+from jobmojito_sheets.request_body import InviteRequest
 
 BASE = "https://jm.test/functions/v1/"
 INTERVIEW = "04e09fa5-3fb8-4236-b37d-fca2bcd1cb66"
@@ -125,3 +129,44 @@ def test_refusals_are_not_retried(status: int, error: type[Exception]) -> None:
     with pytest.raises(error):
         _all(_client(pages))
     assert len(pages.requests) == 1
+
+
+class Moving:
+    """Newest update first, as JobMojito orders them; after the first page, the result at
+    `moved` is updated (it jumps to the front, pushing the rest down one place)."""
+
+    def __init__(self, total: int, moved: int) -> None:
+        self.order = [
+            {
+                "profile_interview_id": f"pi-{n}",
+                "candidate_email": f"c{n}@example.com",
+                "status": "invited",
+                "coach_status": "not_started",
+                "updated_at": f"2026-01-01T00:{59 - n // 60:02d}:{59 - n % 60:02d}Z",
+            }
+            for n in range(total)
+        ]
+        self.moved = moved
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        limit, offset = int(request.url.params["limit"]), int(request.url.params["offset"])
+        data = self.order[offset : offset + limit]
+        if len(self.requests) == 1:  # the candidate finishes while the next page is asked for
+            item = self.order.pop(self.moved)
+            item = {**item, "coach_status": "completed", "updated_at": "2026-02-01T00:00:00Z"}
+            self.order.insert(0, item)
+        more = offset + len(data) < len(self.order)
+        return httpx.Response(200, json={"data": data, "pagination": {"has_more": more}})
+
+
+def test_a_result_that_moved_while_the_pages_were_read_is_read_again() -> None:
+    moving = Moving(1500, moved=1200)
+    client = JobMojitoClient(BASE, "tok", None, httpx.Client(transport=httpx.MockTransport(moving)))
+    request = InviteRequest("s", 0, None, ("2:3",), "url", INTERVIEW, action="status")
+    rows = [StatusRow(2, "c1200@example.com"), StatusRow(3, "nobody@example.com")]
+    index, complete = read_results(client, request, rows, Deadline.after(50.0), 10.0)
+    assert complete
+    assert index.by_email["c1200@example.com"].interview_status == "completed"
+    assert [r.url.params["offset"] for r in moving.requests] == ["0", "1000", "0"]
