@@ -23,6 +23,7 @@ from jobmojito_sheets.identity import CertificateCache, verify_caller
 from jobmojito_sheets.jobmojito import JobMojitoClient
 from jobmojito_sheets.logs import fields
 from jobmojito_sheets.quota import Pacer
+from jobmojito_sheets.refresh import refresh
 from jobmojito_sheets.request_body import MAX_BODY_BYTES, InviteRequest, parse_invite_request
 from jobmojito_sheets.service import run
 from jobmojito_sheets.sheets import SheetsGateway
@@ -168,10 +169,15 @@ def handle(request: flask.Request) -> flask.Response:
         )  # fmt: skip
         if invite.action == "check":
             return _json(check(invite, caller, sheets, rt.jobmojito(), deadline), 200)
-        answer = run(
-            invite, settings, sheets, rt.jobmojito(),
-            deadline=deadline, store=rt.store(), caller=caller,
-        )  # fmt: skip
+        if invite.action == "status":
+            answer = refresh(
+                invite, settings, sheets, rt.jobmojito(), deadline=deadline, store=rt.store()
+            )
+        else:
+            answer = run(
+                invite, settings, sheets, rt.jobmojito(),
+                deadline=deadline, store=rt.store(), caller=caller,
+            )  # fmt: skip
     except InviteError as error:
         entry = run_fields(caller, invite, error.extra if "rows" in error.extra else None)
         log.warning(

@@ -1,4 +1,5 @@
-"""The JobMojito shell: `POST /job-interview-register-users` over httpx.
+"""The JobMojito shell: `POST /job-interview-register-users` over httpx, and the reads
+(`/merchant-status`, `/job-interview-get`, `/merchant-result-list`).
 
 Each call ends in exactly one way, and the caller's promises depend on telling them apart:
 an answer (a list of per-user results); `CredentialsRejected` (401) and `RequestRefused`
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,12 @@ from tenacity import (
 REGISTER_PATH = "/job-interview-register-users"
 STATUS_PATH = "/merchant-status"
 INTERVIEW_PATH = "/job-interview-get"
+RESULT_LIST_PATH = "/merchant-result-list"
+RESULTS_PAGE_LIMIT = 1000  # the OpenAPI's maximum
+# Newest update first: a mailbox's first record met is its latest, so paging can stop as soon
+# as every row has its record.
+RESULTS_ORDER = "updated_at_newest"
+READ_ATTEMPTS = 3
 READ_TIMEOUT = 10.0
 RETRY_STATUSES = frozenset({429, 503})
 REFUSAL_STATUSES = frozenset({403, 404, 409, 422})
@@ -89,6 +96,16 @@ class UserPayload:
         if self.external_id:
             body["external_id"] = self.external_id
         return body
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    """One page of `GET /merchant-result-list`: its records (`data`), where it started, and
+    whether JobMojito has more (`pagination.has_more`)."""
+
+    records: list[dict[str, Any]]
+    offset: int
+    has_more: bool
 
 
 _backoff = wait_exponential_jitter(multiplier=0.5, max=5.0, jitter=0.5)
@@ -193,6 +210,61 @@ class JobMojitoClient:
     def interview(self, interview_id: str, *, timeout: float = READ_TIMEOUT) -> dict[str, Any]:
         """`GET /job-interview-get?position_id=…` (as the OpenAPI gives it): the interview."""
         return self._read(INTERVIEW_PATH, {"position_id": interview_id}, timeout)
+
+    def results_page(
+        self,
+        interview_id: str,
+        offset: int,
+        *,
+        limit: int = RESULTS_PAGE_LIMIT,
+        timeout: float = READ_TIMEOUT,
+        retry_for: float = 0.0,
+    ) -> ResultsPage:
+        """`GET /merchant-result-list` for one interview, newest update first: one page.
+
+        A read is safe to repeat, so a page that did not come (no answer, 429, 5xx, not the
+        expected JSON) is tried again while another try can end within `retry_for` seconds;
+        a 401 or a refusal is not. Each try waits at most `timeout` seconds."""
+        params = {
+            "interview_id": interview_id,
+            "limit": str(limit),
+            "offset": str(offset),
+            "order_by": RESULTS_ORDER,
+        }
+        if self._merchant_id:
+            params["merchant_id"] = self._merchant_id
+        window = max(0.0, retry_for - timeout)  # a try that starts in it ends in time
+        retrying = Retrying(
+            stop=stop_after_attempt(READ_ATTEMPTS) | stop_before_delay(window),
+            wait=_backoff,
+            retry=retry_if_exception_type(NotProcessed),
+            reraise=True,
+        )
+        answer = retrying(self._read, RESULT_LIST_PATH, params, timeout)
+        data, pagination = answer.get("data"), answer.get("pagination")
+        if not isinstance(data, list):
+            raise NotProcessed("the answer had no list of results")
+        records = [item for item in data if isinstance(item, dict)]
+        more = isinstance(pagination, dict) and pagination.get("has_more") is True
+        return ResultsPage(records, offset, more and bool(records))  # an empty page ends it
+
+    def result_pages(
+        self,
+        interview_id: str,
+        *,
+        timeout: Callable[[], float],
+        retry_for: Callable[[], float],
+    ) -> Iterator[ResultsPage]:
+        """Every page of the interview's results, following `pagination.has_more`; the
+        caller stops early by not asking for the next page. `timeout` and `retry_for` are
+        asked before each page (the time left changes)."""
+        offset = 0
+        while True:
+            page = self.results_page(interview_id, offset, timeout=timeout(), retry_for=retry_for())
+            yield page
+            if not page.has_more:
+                return
+            offset += len(page.records)
 
     def _read(self, path: str, params: dict[str, str], timeout: float) -> dict[str, Any]:
         """A GET: safe to repeat, so any failure ends it the same way as a refused batch."""

@@ -125,3 +125,55 @@ def find_layout(top_rows: Sequence[Sequence[str]], widest_row: int) -> Layout:
         outputs=outputs,
         new_headers=new_headers,
     )
+
+
+# The status refresh's columns (`"action": "status"`), found by header like the output columns
+# ("Interview status", "Score", "Decision", "Status updated") or created right of the table.
+# The invite run neither reads nor creates them.
+STATUS_COLUMNS = ("interview_status", "score", "decision", "status_updated")
+_STATUS_NAMES = {normalise_header(name): name for name in STATUS_COLUMNS}
+
+
+def find_status_layout(top_rows: Sequence[Sequence[str]], widest_row: int) -> Layout:
+    """The status refresh's layout: the header row, the input columns, the output columns the
+    header already has (none is created), and the four status columns, found by header or
+    placed like new output columns (right of the header's last filled cell and of
+    `widest_row`, so never over a cell that holds anything in a row read).
+
+    No name column is needed: a refresh sends nothing. `outputs` holds the existing output
+    columns and the status columns; `new_headers` only the status columns it creates.
+    """
+    header_row = find_header_row(top_rows)
+    if header_row is None:
+        raise BadRequest(
+            f"No email column found in the top {HEADER_SEARCH_ROWS} rows: add a header cell "
+            "named 'Email' above the candidates' email addresses.",
+            code=ErrorCode.NO_EMAIL_COLUMN,
+        )
+    header = [str(cell) for cell in top_rows[header_row - 1]]
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        role = _role(cell) or _STATUS_NAMES.get(normalise_header(cell))
+        if role is not None and role not in found:
+            found[role] = index
+    last_filled = max((i + 1 for i, cell in enumerate(header) if cell.strip()), default=0)
+    next_free = max(last_filled, widest_row)
+    outputs = {name: found[name] for name in OUTPUT_COLUMNS if name in found}
+    new_headers: dict[int, str] = {}
+    for name in STATUS_COLUMNS:
+        if name in found:
+            outputs[name] = found[name]
+        else:
+            outputs[name] = next_free
+            new_headers[next_free] = name
+            next_free += 1
+    return Layout(
+        header_row=header_row,
+        email=found["email"],
+        name=found.get("name"),
+        first_name=found.get("first_name"),
+        last_name=found.get("last_name"),
+        external_id=found.get("external_id"),
+        outputs=outputs,
+        new_headers=new_headers,
+    )

@@ -88,6 +88,17 @@ SETTLED_NO_LINK = (
     "ok (registered; its link was not kept: invite this row again with force for a fresh link)"
 )
 
+# What a status refresh answers of each row (`result` in its answer; the Sheet's result cell
+# is written only for a row it settles).
+STATUS_UPDATED = "Status updated"
+STATUS_UNCHANGED = "Status unchanged"
+OTHER_INTERVIEW = "Skipped: its profile_interview_id belongs to another interview"
+STILL_PENDING = (
+    "Still pending: neither JobMojito nor the registration record knows this candidate; "
+    "check in JobMojito, then invite the row again with force"
+)
+NOT_REFRESHED_YET = "Not refreshed yet: the function's time ran out; the next call continues"
+
 # Statuses whose result text the Sheet holds; the others leave the cell as it was before the
 # run (a row that is `not_sent` or `not_yet` gets back what it held, its marker removed).
 WRITTEN_TO_SHEET = frozenset(

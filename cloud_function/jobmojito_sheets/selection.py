@@ -164,3 +164,21 @@ def coalesce_spans(spans: Sequence[tuple[int, int]], limit: int) -> list[tuple[i
 def rows_as_ranges(rows: Sequence[int]) -> list[str]:
     """Rows written back as whole-row A1 ranges ("5:9"), the form the Apps Script resends."""
     return [f"{first}:{last}" for first, last in row_spans(sorted(rows))]
+
+
+def take_rows(spans: Sequence[Span], count: int) -> tuple[list[Span], list[Span]]:
+    """The first `count` rows of the (merged) spans, and the spans of the rows after them."""
+    taken: list[Span] = []
+    rest: list[Span] = []
+    left = count
+    for first, last in spans:
+        if left <= 0:
+            rest.append((first, last))
+        elif last - first + 1 <= left:
+            taken.append((first, last))
+            left -= last - first + 1
+        else:
+            taken.append((first, first + left - 1))
+            rest.append((first + left, last))
+            left = 0
+    return taken, rest
