@@ -1,5 +1,9 @@
 """One run, start to finish: read the selection, plan, register with JobMojito, write back.
 
+The link run (`/job-interview-register-users`, in test mode too) and the personal invitation
+(`/invite-users`) are the same run; only the call each batch makes (`_send`) and how its
+answer is read (`results.reader`) differ.
+
 This is the imperative shell that strings the pure rules together. Its promises:
 - write ahead: the rows to send are marked `Pending (run …)` in the Sheet, in one read and
   one write, before any batch is sent, and a row that could not be marked is not sent;
