@@ -1,4 +1,4 @@
-"""The JobMojito shell: `POST /job-interview-register-users` and `POST /invite-users` over httpx.
+"""The JobMojito shell: `POST /job-interview-register-users` over httpx.
 
 Each call ends in exactly one way, and the caller's promises depend on telling them apart:
 an answer (a list of per-user results); `CredentialsRejected` (401) and `RequestRefused`
@@ -7,7 +7,8 @@ request certainly never took effect: the connection was refused, or 429/503 afte
 retries); `Ambiguous` (it may have been processed: a timeout after sending, a dropped
 connection, a 5xx, a body that is not the expected JSON). Only the certain cases are ever
 retried, so no credit is spent twice. (`NotStarted` is the caller's: a batch it never sent.)
-Both spending calls end the same way: one place (`_send_once`) decides what an answer means.
+The personal invitation's `POST /invite-users` (and `GET /platform-languages-list`) too: both
+spending calls end the same way, as one place (`_send_once`) decides what an answer means.
 """
 
 from __future__ import annotations
