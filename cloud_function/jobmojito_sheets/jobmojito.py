@@ -32,16 +32,17 @@ from tenacity import (
 REGISTER_PATH = "/job-interview-register-users"
 STATUS_PATH = "/merchant-status"
 INTERVIEW_PATH = "/job-interview-get"
-INVITE_PATH = "/invite-users"
-LANGUAGES_PATH = "/platform-languages-list"
-# `/invite-users` creates each user as this kind of account: an interview candidate.
-CANDIDATE = "candidate"
 READ_TIMEOUT = 10.0
 RETRY_STATUSES = frozenset({429, 503})
 REFUSAL_STATUSES = frozenset({403, 404, 409, 422})
 MAX_ATTEMPTS = 4
 MAX_RETRY_SECONDS = 20.0
 MAX_RETRY_AFTER = 10.0
+# The personal invitation and its languages.
+INVITE_PATH = "/invite-users"
+LANGUAGES_PATH = "/platform-languages-list"
+# `/invite-users` creates each user as this kind of account: an interview candidate.
+CANDIDATE = "candidate"
 
 log = logging.getLogger(__name__)
 
