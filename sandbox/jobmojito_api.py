@@ -924,7 +924,8 @@ class JobMojitoStandIn:
             return Counter(credit.email for credit in self.credits)
 
     def reject_email(self, email: str, result: str) -> None:
-        """Answer `result` (an `Error: …` text) for this user instead of registering it."""
+        """Answer `result` (an `Error: …` text) for this user instead of registering it, or
+        inviting it as a candidate."""
         with self._lock:
             self.refusals[email.lower()] = result
 
@@ -1238,6 +1239,8 @@ class JobMojitoStandIn:
         self, user: JsonObject, email: str, known: bool, force: bool
     ) -> tuple[str, str | None]:
         interview_id: str = user["interview_id"]
+        if email.lower() in self.refusals:  # a candidate it will not take (`reject_email`)
+            return self.refusals[email.lower()], None
         enrolled = self._enrolment(email, interview_id)
         if enrolled is not None:
             if force and enrolled.coach_status == NOT_STARTED:

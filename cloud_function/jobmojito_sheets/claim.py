@@ -22,6 +22,7 @@ from jobmojito_sheets.row_status import (
     NOT_SENT_MOVED,
     NOT_SENT_SHEETS,
     OK,
+    OK_TEST,
     RowStatus,
     duplicate_of,
 )
@@ -75,7 +76,8 @@ def held_by_records(
     rows: Sequence[PlannedRow], holders: Mapping[str, Record], *, run_id: str
 ) -> dict[int, Outcome]:
     """Rows whose candidate the system of record holds for another run (`registry.held_as`):
-    `recovered` rows get the link that run recorded; the others are left alone."""
+    `recovered` rows get the link that run recorded (written `ok (test)` when it was a test
+    registration); the others are left alone."""
     held: dict[int, Outcome] = {}
     for planned in rows:
         record = holders.get(email_key(planned.email))
@@ -83,8 +85,9 @@ def held_by_records(
         if record is None or status is None:
             continue
         if status is RowStatus.RECOVERED:
+            text = OK_TEST if record.is_test else OK
             held[planned.row] = Outcome(
-                planned.row, status, OK, record.interview_url, record.profile_interview_id or None
+                planned.row, status, text, record.interview_url, record.profile_interview_id or None
             )
         else:
             text = ALREADY_REGISTERED if status is RowStatus.REGISTERED else INTERRUPTED

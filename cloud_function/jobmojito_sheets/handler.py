@@ -21,6 +21,7 @@ from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError
 from jobmojito_sheets.identity import CertificateCache, verify_caller
 from jobmojito_sheets.jobmojito import JobMojitoClient
+from jobmojito_sheets.languages import languages
 from jobmojito_sheets.logs import fields
 from jobmojito_sheets.quota import Pacer
 from jobmojito_sheets.refresh import refresh
@@ -163,6 +164,8 @@ def handle(request: flask.Request) -> flask.Response:
         # Before any Sheets call: the access token must be the caller's, from our script.
         check_owner(rt.token_owners.info(access_token), caller, settings.allowed_audiences)
         deadline = Deadline.after(settings.deadline, started=started)
+        if invite.action == "languages":  # JobMojito only: no Sheets call, no spreadsheet
+            return _json(languages(rt.jobmojito(), deadline), 200)
         sheets = SheetsGateway(
             settings.sheets_api_url, access_token, invite.spreadsheet_id, settings.sheets_timeout,
             deadline=deadline, pacer=Pacer(settings.sheets_calls_per_minute),

@@ -8,6 +8,8 @@ request certainly never took effect: the connection was refused, or 429/503 afte
 retries); `Ambiguous` (it may have been processed: a timeout after sending, a dropped
 connection, a 5xx, a body that is not the expected JSON). Only the certain cases are ever
 retried, so no credit is spent twice. (`NotStarted` is the caller's: a batch it never sent.)
+The personal invitation's `POST /invite-users` (and `GET /platform-languages-list`) too: both
+spending calls end the same way, as one place (`_send_once`) decides what an answer means.
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ REFUSAL_STATUSES = frozenset({403, 404, 409, 422})
 MAX_ATTEMPTS = 4
 MAX_RETRY_SECONDS = 20.0
 MAX_RETRY_AFTER = 10.0
+# The personal invitation and its languages.
+INVITE_PATH = "/invite-users"
+LANGUAGES_PATH = "/platform-languages-list"
+# `/invite-users` creates each user as this kind of account: an interview candidate.
+CANDIDATE = "candidate"
 
 log = logging.getLogger(__name__)
 
@@ -163,9 +170,16 @@ class JobMojitoClient:
         self._http = http
 
     def body(
-        self, interview_id: str, invite_type: str, hide_menu: bool, users: Sequence[UserPayload]
+        self,
+        interview_id: str,
+        invite_type: str,
+        hide_menu: bool,
+        users: Sequence[UserPayload],
+        *,
+        is_test: bool = False,
     ) -> dict[str, Any]:
-        """The cookbook's body plus the OpenAPI's `send_email` (its schemas accept both)."""
+        """The cookbook's body plus the OpenAPI's `send_email` (its schemas accept both), and
+        `is_test` only in test mode (JobMojito then takes draft interviews, flags results)."""
         body: dict[str, Any] = {
             "interview_id": interview_id,
             "type": invite_type,
@@ -173,6 +187,8 @@ class JobMojitoClient:
             "hide_menu": hide_menu,
             "users": [user.to_json() for user in users],
         }
+        if is_test:
+            body["is_test"] = True
         if self._merchant_id:
             body["merchant_id"] = self._merchant_id
         return body
@@ -186,11 +202,18 @@ class JobMojitoClient:
         *,
         retry_for: float = MAX_RETRY_SECONDS,
         timeout: float | None = None,
+        is_test: bool = False,
     ) -> list[object]:
         """Send one batch; retried only where JobMojito certainly did not process it, and
         only while a retry can start within `retry_for` seconds (the call's deadline).
         `timeout` bounds each try's wait for the answer (the client's own when None)."""
-        body = self.body(interview_id, invite_type, hide_menu, users)
+        body = self.body(interview_id, invite_type, hide_menu, users, is_test=is_test)
+        return self._spend(self._url, body, retry_for, timeout)
+
+    def _spend(
+        self, url: str, body: dict[str, Any], retry_for: float, timeout: float | None
+    ) -> list[object]:
+        """One spending call, retried as `register` says (the same for every spending path)."""
         window = max(0.0, min(retry_for, MAX_RETRY_SECONDS))
         limit = None if timeout is None else httpx.Timeout(timeout, connect=min(5.0, timeout))
         retrying = Retrying(
@@ -199,8 +222,52 @@ class JobMojitoClient:
             retry=retry_if_exception_type(_Retryable),
             reraise=True,
         )
-        result: list[object] = retrying(self._send_once, body, limit)
+        result: list[object] = retrying(self._send_once, url, body, limit)
         return result
+
+    # -- the personal invitation (`/invite-users`) and the languages it may be written in --
+
+    def invite_body(
+        self,
+        interview_id: str,
+        users: Sequence[UserPayload],
+        *,
+        message: str | None = None,
+        language: str | None = None,
+    ) -> dict[str, Any]:
+        """`InviteUsersRequest`: each user a `candidate` of the interview, with the
+        recruiter's message and the profiles' language only when given."""
+        body: dict[str, Any] = {
+            "users": [
+                {"name": u.name, "email": u.email, "type": CANDIDATE, "interview_id": interview_id}
+                for u in users
+            ]
+        }
+        if message:
+            body["message_from_recruiter"] = message
+        if language:
+            body["mojito_language_code"] = language
+        if self._merchant_id:
+            body["merchant_id"] = self._merchant_id
+        return body
+
+    def invite(
+        self,
+        interview_id: str,
+        users: Sequence[UserPayload],
+        *,
+        message: str | None = None,
+        language: str | None = None,
+        retry_for: float = MAX_RETRY_SECONDS,
+        timeout: float | None = None,
+    ) -> list[object]:
+        """Invite one batch by JobMojito's own email; ends exactly as `register` does."""
+        body = self.invite_body(interview_id, users, message=message, language=language)
+        return self._spend(self._base + INVITE_PATH, body, retry_for, timeout)
+
+    def languages(self, *, timeout: float = READ_TIMEOUT) -> dict[str, Any]:
+        """`GET /platform-languages-list`: the platform's languages, as JobMojito lists them."""
+        return self._read(LANGUAGES_PATH, {}, timeout)
 
     def merchant_status(self, *, timeout: float = READ_TIMEOUT) -> dict[str, Any]:
         """`GET /merchant-status`: the merchant's credits and invitation headroom."""
@@ -286,13 +353,15 @@ class JobMojitoClient:
             raise NotProcessed(f"HTTP {status}")
         return answer
 
-    def _send_once(self, body: dict[str, Any], limit: httpx.Timeout | None) -> list[object]:
+    def _send_once(
+        self, url: str, body: dict[str, Any], limit: httpx.Timeout | None
+    ) -> list[object]:
         headers = {"Authorization": f"Bearer {self._token}"}
         try:
             if limit is None:
-                response = self._http.post(self._url, json=body, headers=headers)
+                response = self._http.post(url, json=body, headers=headers)
             else:
-                response = self._http.post(self._url, json=body, headers=headers, timeout=limit)
+                response = self._http.post(url, json=body, headers=headers, timeout=limit)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             # The connection was never made: the request did not reach JobMojito.
             raise _Retryable(f"could not connect ({type(error).__name__})") from None

@@ -35,6 +35,8 @@ class Ledger:
     spreadsheet_id: str
     tab: str
     interview_id: str
+    # Test mode: every claim, answer and look-up is in the test records' own key space.
+    is_test: bool = False
 
     def _record(self, planned: PlannedRow, state: RecordState, outcome: Outcome | None) -> Record:
         return Record(
@@ -49,10 +51,12 @@ class Ledger:
             at=_now(),
             interview_url=(outcome.interview_url or "") if outcome else "",
             profile_interview_id=(outcome.profile_interview_id or "") if outcome else "",
+            is_test=self.is_test,
         )
 
     def lookup(self, rows: Sequence[PlannedRow]) -> dict[str, Record]:
-        return self.store.lookup(self.interview_id, (email_key(p.email) for p in rows))
+        emails = (email_key(p.email) for p in rows)
+        return self.store.lookup(self.interview_id, emails, is_test=self.is_test)
 
     def claim(self, rows: Sequence[PlannedRow], *, force: bool) -> dict[str, Record]:
         """Claim the rows' candidates; returns the records that hold the others. Raises
@@ -72,7 +76,7 @@ class Ledger:
         if not emails:
             return
         try:
-            self.store.release(self.interview_id, emails, self.run_id)
+            self.store.release(self.interview_id, emails, self.run_id, is_test=self.is_test)
         except StoreUnavailable:
             log.error("could not release %d claims of run %s", len(emails), self.run_id)
 

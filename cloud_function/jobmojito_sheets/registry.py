@@ -12,8 +12,17 @@ and sends nothing.
 |----------------------------------------|-----------------------|
 | claimed, then sent; no clear answer    | stays `claimed`       |
 | JobMojito answered `ok` with a link    | `registered`, link kept |
+| `/invite-users`: `Invited`, `Activated`, `Skipped` | `registered`, no link      |
 | JobMojito's per-row `Error: …`         | released (deleted)    |
 | not sent (not processed, not started, not marked) | released   |
+
+A personal invitation is recorded with its `profile_interview_id` (no link comes back). Its
+`Skipped` spent nothing, but the candidate has the interview in JobMojito, so it is recorded
+as registered too: a later run must not send it again either.
+
+Test mode (`is_test`) keeps its records in a key space of their own (`candidate_key`): a test
+registration is never found by a real run (never `recovered` into a real row with its test
+link, never holding a real run's candidate), and a real one never by a test run.
 """
 
 from __future__ import annotations
@@ -45,6 +54,7 @@ class Record:
     at: str  # ISO 8601 UTC
     interview_url: str = ""
     profile_interview_id: str = ""
+    is_test: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -59,6 +69,7 @@ class Record:
             "at": self.at,
             "interview_url": self.interview_url,
             "profile_interview_id": self.profile_interview_id,
+            "is_test": self.is_test,
         }
 
     @classmethod
@@ -75,13 +86,26 @@ class Record:
             at=str(data.get("at", "")),
             interview_url=str(data.get("interview_url", "") or ""),
             profile_interview_id=str(data.get("profile_interview_id", "") or ""),
+            is_test=data.get("is_test") is True,
         )
 
+    @property
+    def key(self) -> str:
+        return candidate_key(self.interview_id, self.email, is_test=self.is_test)
 
-def candidate_key(interview_id: str, email: str) -> str:
+
+# Appended to a test-mode record's key text, so test and real records never share a key.
+TEST_SPACE = "\ntest"
+
+
+def candidate_key(interview_id: str, email: str, *, is_test: bool = False) -> str:
     """The record's id: the interview and the email compared case-insensitively, hashed so any
-    address makes a valid document id and none is readable in the store's keys."""
+    address makes a valid document id and none is readable in the store's keys. A test-mode
+    record has a key of its own (`TEST_SPACE`): a real run never finds it, nor a test run a
+    real one."""
     text = f"{interview_id.strip().lower()}\n{email.strip().lower()}"
+    if is_test:
+        text += TEST_SPACE
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -97,5 +121,9 @@ def held_as(existing: Record | None, *, run_id: str, force: bool) -> RowStatus |
     return RowStatus.INTERRUPTED
 
 
-# What a settled row means for its record.
+# What a settled row means for its record: registered (with the outcome's link and
+# profile_interview_id), or released.
+REGISTERED_BY = frozenset(
+    {RowStatus.OK, RowStatus.INVITED, RowStatus.ACTIVATED, RowStatus.ALREADY_INVITED}
+)
 RELEASED_BY = frozenset({RowStatus.ERROR, RowStatus.NOT_SENT, RowStatus.NOT_YET})

@@ -1,16 +1,37 @@
-"""Map JobMojito's per-user answers back to rows by email, and rows to cell writes (pure)."""
+"""Map JobMojito's per-user answers back to rows by email, and rows to cell writes (pure).
+
+Each spending call answers its per-user items in its own words; one reader per call turns an
+item into a row's outcome (`reader`):
+
+| call                            | item's `result`              | row status        |
+|---------------------------------|------------------------------|-------------------|
+| `/job-interview-register-users` | `ok` with an `interview_url` | `ok` (`ok (test)` in test mode) |
+| `/invite-users`                 | `Invited`                    | `invited`         |
+|                                 | `Activated`                  | `activated`       |
+|                                 | `Skipped`                    | `already_invited` |
+| either                          | `Error: …`                   | `error`           |
+| either                          | anything else, or no item    | stays `pending`   |
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from jobmojito_sheets.candidate import email_key
 from jobmojito_sheets.layout import Layout
 from jobmojito_sheets.plan import PlannedRow
-from jobmojito_sheets.row_status import OK, RowStatus, jobmojito_error
+from jobmojito_sheets.row_status import (
+    ACTIVATED,
+    ALREADY_INVITED,
+    INVITED,
+    OK,
+    OK_TEST,
+    RowStatus,
+    jobmojito_error,
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +58,11 @@ def _text(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _outcome(row: int, item: Mapping[str, object]) -> Outcome | None:
+# Reads one answer item for the row it was matched to; None: nothing certain, stays pending.
+ItemReader = Callable[[int, Mapping[str, object]], "Outcome | None"]
+
+
+def link_outcome(row: int, item: Mapping[str, object]) -> Outcome | None:
     """`ok` with its link, or JobMojito's `Error: …`; anything else says nothing for sure."""
     result = _text(item.get("result")) or ""
     url = _text(item.get("interview_url"))
@@ -51,15 +76,58 @@ def _outcome(row: int, item: Mapping[str, object]) -> Outcome | None:
     return None
 
 
-def match_results(sent: Sequence[PlannedRow], answer: Sequence[object]) -> dict[int, Outcome]:
+def link_outcome_as_test(row: int, item: Mapping[str, object]) -> Outcome | None:
+    """A test-mode registration: as `link_outcome`, its `ok` written `ok (test)`."""
+    return as_test(link_outcome(row, item))
+
+
+def as_test(outcome: Outcome | None) -> Outcome | None:
+    """A test registration's outcome: the status stays, the text says `ok (test)`."""
+    if outcome is None or outcome.result != OK:
+        return outcome
+    return replace(outcome, result=OK_TEST)
+
+
+# `/invite-users`' words (case aside) for the candidate's invitation.
+_INVITED = {
+    "invited": (RowStatus.INVITED, INVITED),
+    "activated": (RowStatus.ACTIVATED, ACTIVATED),
+    "skipped": (RowStatus.ALREADY_INVITED, ALREADY_INVITED),
+}
+
+
+def invitation_outcome(row: int, item: Mapping[str, object]) -> Outcome | None:
+    """`/invite-users`' `Invited`, `Activated` (a profile it had) or `Skipped` (the candidate
+    already has the interview: nothing sent), or its `Error: …`; no link ever comes back, its
+    `profile_interview_id` is kept when given. Anything else (another word, no result) may
+    have invited the candidate: nothing certain, the row stays pending."""
+    result = _text(item.get("result")) or ""
+    known = _INVITED.get(result.lower())
+    if known is not None:
+        status, text = known
+        return Outcome(row, status, text, None, _text(item.get("profile_interview_id")))
+    error = jobmojito_error(result)
+    return Outcome(row, RowStatus.ERROR, error) if error is not None else None
+
+
+def reader(invite_type: str, *, is_test: bool = False) -> ItemReader:
+    """How the answers of a run of this type are read (the request checked the pair)."""
+    if invite_type == "personal_invitation":
+        return invitation_outcome
+    return link_outcome_as_test if is_test else link_outcome
+
+
+def match_results(
+    sent: Sequence[PlannedRow], answer: Sequence[object], read: ItemReader = link_outcome
+) -> dict[int, Outcome]:
     """Outcomes of the sent rows that the answer names, matched by email and external_id.
 
     Emails are compared as `candidate.email_key` does (JobMojito may echo the sent,
     normalised spelling, or another spelling of the same mailbox).
     Position is never used: an item naming an email we did not send, or the right email with
     another external_id, is ignored, so no candidate's link reaches another candidate's row.
-    Sent rows the answer does not name, or names without a clear `ok` + link or `Error: …`,
-    are absent from the result.
+    Sent rows the answer does not name, or names without a result `read` is sure of (a clear
+    `ok` + link or `Error: …` for registrations), are absent from the result.
     """
     by_email = {email_key(p.email): p for p in sent}
     outcomes: dict[int, Outcome] = {}
@@ -73,7 +141,7 @@ def match_results(sent: Sequence[PlannedRow], answer: Sequence[object]) -> dict[
         external_id = _text(item.get("external_id"))
         if planned.source.external_id and external_id and external_id != planned.source.external_id:
             continue
-        outcome = _outcome(planned.row, item)
+        outcome = read(planned.row, item)
         if outcome is not None:
             outcomes[planned.row] = outcome
     return outcomes

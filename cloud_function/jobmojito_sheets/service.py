@@ -1,5 +1,9 @@
 """One run, start to finish: read the selection, plan, register with JobMojito, write back.
 
+The link run (`/job-interview-register-users`, in test mode too) and the personal invitation
+(`/invite-users`) are the same run; only the call each batch makes (`_send`) and how its
+answer is read (`results.reader`) differ.
+
 This is the imperative shell that strings the pure rules together. Its promises:
 - write ahead: the rows to send are marked `Pending (run …)` in the Sheet, in one read and
   one write, before any batch is sent, and a row that could not be marked is not sent;
@@ -44,9 +48,9 @@ from jobmojito_sheets.read_plan import (
     column_groups,
     merge_cells,
 )
-from jobmojito_sheets.registry import RELEASED_BY
+from jobmojito_sheets.registry import REGISTERED_BY, RELEASED_BY
 from jobmojito_sheets.request_body import InviteRequest
-from jobmojito_sheets.results import Outcome
+from jobmojito_sheets.results import ItemReader, Outcome, link_outcome, reader
 from jobmojito_sheets.row_status import (
     NOT_SENT_STOPPED,
     WRITTEN_TO_SHEET,
@@ -225,6 +229,8 @@ class Run:
     writer: SheetWriter
     ledger: Ledger
     force: bool
+    # How this run's answers are read: registrations, test registrations or invitations.
+    read: ItemReader = link_outcome
     reports: dict[int, RowReport] = field(default_factory=dict)
     outbox: dict[int, dict[str, str]] = field(default_factory=dict)
     sent: set[int] = field(default_factory=set)
@@ -337,20 +343,20 @@ class Run:
             )  # `finish.ending` says more once the run is over
             return
         self.sent.update(p.row for p in batch)
-        settlement = settle_batch(batch, error if error is not None else future.result())
+        settlement = settle_batch(batch, error if error is not None else future.result(), self.read)
         if error is not None:
             log.warning("a batch of %d failed: %s", len(batch), type(error).__name__)
         self.answered = self.answered or settlement.answered
         self.stop = self.stop or settlement.stop
         # Recorded before the Sheet is written, so a link is never lost.
         outcomes = settlement.outcomes
-        self.ledger.register((p, outcomes[p.row]) for p in batch if _is_ok(outcomes.get(p.row)))
+        self.ledger.register((p, outcomes[p.row]) for p in batch if _registers(outcomes.get(p.row)))
         self.ledger.release(p for p in batch if _releases(outcomes.get(p.row)))
         self._report(settlement.outcomes, settlement.writes)
 
 
-def _is_ok(outcome: Outcome | None) -> bool:
-    return outcome is not None and outcome.status is RowStatus.OK
+def _registers(outcome: Outcome | None) -> bool:
+    return outcome is not None and outcome.status in REGISTERED_BY
 
 
 def _releases(outcome: Outcome | None) -> bool:
@@ -371,14 +377,17 @@ def _planned_reports(plan: Plan) -> dict[int, RowReport]:
 def _answer(
     reports: Sequence[RowReport], layout: Layout, sent: int,
     *, dry_run: bool, remaining: list[str], retry_after: int | None = None,
+    is_test: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
-    answer = {
+    answer: dict[str, Any] = {
         "summary": summarize((r.status for r in reports), sent),
         "rows": [r.to_json(dry_run) for r in reports],
         "columns": layout.letters(),
         "remaining": remaining,
         "dry_run": dry_run,
     }
+    if is_test:
+        answer["is_test"] = True
     if retry_after is not None:
         answer["retry_after_seconds"] = retry_after
     return answer
@@ -402,9 +411,16 @@ def _send(
     users = [UserPayload(p.name, p.email, p.source.external_id) for p in batch]
     started = deadline.clock()
     try:
+        if request.type == "personal_invitation":
+            return client.invite(
+                request.interview_id, users,
+                message=request.message_from_recruiter, language=request.mojito_language_code,
+                retry_for=deadline.left_for_work(), timeout=deadline.timeout(cap),
+            )  # fmt: skip
         return client.register(
             request.interview_id, request.type, request.hide_menu, users,
             retry_for=deadline.left_for_work(), timeout=deadline.timeout(cap),
+            is_test=request.is_test,
         )  # fmt: skip
     except JobMojitoFailure as failure:
         if stop_error(failure) is not None:
@@ -441,6 +457,7 @@ def preview(
     credits: Credits | None,
     *,
     force: bool,
+    is_test: bool = False,
 ) -> dict[str, Any]:
     """The dry run: the plan, then the same claim rule the real run applies to the tab's
     email and result columns (one read; none when forced or when the result column does not
@@ -462,7 +479,9 @@ def preview(
         for row, outcome in held.items():
             reports[row].apply(outcome)
         rows = [p for p in rows if p.row not in held]
-    answer = _answer(list(reports.values()), layout, len(rows), dry_run=True, remaining=[])
+    answer = _answer(
+        list(reports.values()), layout, len(rows), dry_run=True, remaining=[], is_test=is_test
+    )
     answer["credits"] = credits.to_json() if credits is not None else None
     return answer
 
@@ -482,14 +501,22 @@ def run(
     layout, plan = read_selection(sheets, tab, request, settings.max_rows)
     writer = SheetWriter(sheets, tab, layout)
     run_id = secrets.token_hex(8)
-    ledger = Ledger(store, run_id, caller, request.spreadsheet_id, tab.title, request.interview_id)
+    ledger = Ledger(
+        store, run_id, caller, request.spreadsheet_id, tab.title, request.interview_id,
+        is_test=request.is_test,
+    )  # fmt: skip
     credits = read_credits(client, deadline) if plan.to_send else None
     if request.dry_run:
-        return preview(plan, layout, writer, ledger, credits, force=request.force)
+        return preview(
+            plan, layout, writer, ledger, credits, force=request.force, is_test=request.is_test
+        )
 
     clock = deadline.clock
     marker = pending_marker(run_id[:6], datetime.now(UTC))
-    state = Run(plan, writer, ledger, force=request.force, credits=credits)
+    state = Run(
+        plan, writer, ledger, force=request.force, credits=credits,
+        read=reader(request.type, is_test=request.is_test),
+    )  # fmt: skip
     state.reports = _planned_reports(plan)
     for planned in plan.to_send:  # until its batch is sent
         state.reports[planned.row].apply(Outcome(planned.row, RowStatus.NOT_SENT, NOT_SENT_STOPPED))
@@ -538,13 +565,15 @@ def run(
     reports = [state.reports[p.row] for p in plan.rows]
     answer = _answer(
         reports, layout, len(state.sent), dry_run=False, remaining=end.remaining,
-        retry_after=end.retry_after,
+        retry_after=end.retry_after, is_test=request.is_test,
     )  # fmt: skip
     ledger.close(
         {
             "spreadsheet_id": request.spreadsheet_id,
             "tab": tab.title,
             "interview_id": request.interview_id,
+            "type": request.type,
+            "is_test": request.is_test,
             "force": request.force,
             "summary": answer["summary"],
         }

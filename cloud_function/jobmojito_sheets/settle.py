@@ -1,8 +1,10 @@
 """What a finished JobMojito call means for its rows, and whether the run must stop (pure).
 
-A call ends in one of the ways `jobmojito` tells apart. An answer settles the rows it names
-clearly (`ok` with a link, or JobMojito's `Error: …`); the rows it leaves out or names unclearly
-stay pending, since they may be registered. A failure that proves nothing was processed
+A call ends in one of the ways `jobmojito` tells apart, whichever call it was (registration or
+personal invitation). An answer settles the rows it names clearly (`ok` with a link, or
+`Invited`, `Activated`, `Skipped`, or JobMojito's `Error: …`: `results.reader`); the rows it
+leaves out or names unclearly stay pending, since they may be registered. A failure that proves
+nothing was processed
 restores the batch's rows (their result cell gets back what it held) and stops the run; a
 failure that may have processed the batch leaves its rows pending, never to be sent blindly.
 """
@@ -22,7 +24,7 @@ from jobmojito_sheets.jobmojito import (
     RequestRefused,
 )
 from jobmojito_sheets.plan import PlannedRow
-from jobmojito_sheets.results import Outcome, match_results
+from jobmojito_sheets.results import ItemReader, Outcome, link_outcome, match_results
 from jobmojito_sheets.row_status import NOT_SENT_STOPPED, NOT_SENT_UNREACHABLE, RowStatus
 
 # JobMojito's refusals other than 422, each with its own sentence (error_codes).
@@ -70,9 +72,12 @@ def _restored(batch: Sequence[PlannedRow], result: str) -> Settlement:
 
 
 def settle_batch(
-    batch: Sequence[PlannedRow], answer: Sequence[object] | JobMojitoFailure
+    batch: Sequence[PlannedRow],
+    answer: Sequence[object] | JobMojitoFailure,
+    read: ItemReader = link_outcome,
 ) -> Settlement:
-    """Fold one finished call into outcomes and cell writes; see the module's rules."""
+    """Fold one finished call into outcomes and cell writes; see the module's rules. `read`
+    is how this call's per-user items are read (`results.reader`)."""
     if isinstance(answer, Ambiguous):
         return Settlement()
     if isinstance(answer, JobMojitoFailure):
@@ -80,7 +85,7 @@ def settle_batch(
         unreachable = stop is not None and stop.code is ErrorCode.JOBMOJITO_UNREACHABLE
         restored = _restored(batch, NOT_SENT_UNREACHABLE if unreachable else NOT_SENT_STOPPED)
         return Settlement(restored.outcomes, restored.writes, stop=stop)
-    matched = match_results(batch, answer)
+    matched = match_results(batch, answer, read)
     return Settlement(
         outcomes=matched,
         writes={row: outcome.cells() for row, outcome in matched.items()},

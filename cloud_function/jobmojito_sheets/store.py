@@ -40,8 +40,11 @@ class StoreUnavailable(InviteError):
 class RegistrationStore(Protocol):
     """Where each candidate's claim and JobMojito's answer are kept."""
 
-    def lookup(self, interview_id: str, emails: Iterable[str]) -> dict[str, Record]:
-        """The records of these candidates (by lower-cased email), without claiming."""
+    def lookup(
+        self, interview_id: str, emails: Iterable[str], *, is_test: bool = False
+    ) -> dict[str, Record]:
+        """The records of these candidates (by lower-cased email), without claiming; test
+        mode's records (`is_test`) are a space of their own (`registry.candidate_key`)."""
         ...
 
     def claim(self, claims: Sequence[Record], *, force: bool) -> dict[str, Record]:
@@ -53,7 +56,9 @@ class RegistrationStore(Protocol):
         """Record JobMojito's `ok` answers (state registered, with the link)."""
         ...
 
-    def release(self, interview_id: str, emails: Iterable[str], run_id: str) -> None:
+    def release(
+        self, interview_id: str, emails: Iterable[str], run_id: str, *, is_test: bool = False
+    ) -> None:
         """Drop this run's claims of these candidates (they were not registered)."""
         ...
 
@@ -70,33 +75,39 @@ class MemoryStore:
         self.runs: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
 
-    def lookup(self, interview_id: str, emails: Iterable[str]) -> dict[str, Record]:
+    def lookup(
+        self, interview_id: str, emails: Iterable[str], *, is_test: bool = False
+    ) -> dict[str, Record]:
         with self._lock:
-            found = {e.lower(): self._records.get(candidate_key(interview_id, e)) for e in emails}
+            found = {
+                e.lower(): self._records.get(candidate_key(interview_id, e, is_test=is_test))
+                for e in emails
+            }
         return {email: record for email, record in found.items() if record is not None}
 
     def claim(self, claims: Sequence[Record], *, force: bool) -> dict[str, Record]:
         held: dict[str, Record] = {}
         with self._lock:
             for claim in claims:
-                key = candidate_key(claim.interview_id, claim.email)
-                existing = self._records.get(key)
+                existing = self._records.get(claim.key)
                 if held_as(existing, run_id=claim.run_id, force=force) is not None and existing:
                     held[claim.email.lower()] = existing
             for claim in claims:
                 if claim.email.lower() not in held:
-                    self._records[candidate_key(claim.interview_id, claim.email)] = claim
+                    self._records[claim.key] = claim
         return held
 
     def register(self, records: Sequence[Record]) -> None:
         with self._lock:
             for record in records:
-                self._records[candidate_key(record.interview_id, record.email)] = record
+                self._records[record.key] = record
 
-    def release(self, interview_id: str, emails: Iterable[str], run_id: str) -> None:
+    def release(
+        self, interview_id: str, emails: Iterable[str], run_id: str, *, is_test: bool = False
+    ) -> None:
         with self._lock:
             for email in emails:
-                key = candidate_key(interview_id, email)
+                key = candidate_key(interview_id, email, is_test=is_test)
                 record = self._records.get(key)
                 mine = record is not None and record.run_id == run_id
                 if mine and record is not None and record.state is RecordState.CLAIMED:
@@ -129,8 +140,8 @@ class FirestoreStore:
         except Exception as error:  # no credentials, bad project: told once, plainly
             raise _unavailable(error) from None
 
-    def _ref(self, interview_id: str, email: str) -> Any:
-        return self._client.collection(REGISTRATIONS).document(candidate_key(interview_id, email))
+    def _ref(self, key: str) -> Any:
+        return self._client.collection(REGISTRATIONS).document(key)
 
     def _bounded(self, work: Callable[[], T]) -> T:
         """Run one store operation within the timeout, or raise StoreUnavailable."""
@@ -142,8 +153,10 @@ class FirestoreStore:
         except Exception as error:  # timeouts, gRPC errors, refused connections
             raise _unavailable(error) from None
 
-    def lookup(self, interview_id: str, emails: Iterable[str]) -> dict[str, Record]:
-        refs = [self._ref(interview_id, e) for e in emails]
+    def lookup(
+        self, interview_id: str, emails: Iterable[str], *, is_test: bool = False
+    ) -> dict[str, Record]:
+        refs = [self._ref(candidate_key(interview_id, e, is_test=is_test)) for e in emails]
         if not refs:
             return {}
 
@@ -155,7 +168,7 @@ class FirestoreStore:
 
     def _claim_one(self, claim: Record, force: bool) -> Record | None:
         """Create the candidate's record; None when this run holds it now, else the holder."""
-        ref = self._ref(claim.interview_id, claim.email)
+        ref = self._ref(claim.key)
         options = {"retry": self._retry, "timeout": self._timeout}
         if force:
             ref.set(claim.to_json(), **options)
@@ -197,13 +210,15 @@ class FirestoreStore:
         def write() -> None:
             batch = self._client.batch()
             for record in records:
-                batch.set(self._ref(record.interview_id, record.email), record.to_json())
+                batch.set(self._ref(record.key), record.to_json())
             batch.commit(retry=self._retry, timeout=self._timeout)
 
         self._bounded(write)
 
-    def release(self, interview_id: str, emails: Iterable[str], run_id: str) -> None:
-        refs = [self._ref(interview_id, e) for e in emails]
+    def release(
+        self, interview_id: str, emails: Iterable[str], run_id: str, *, is_test: bool = False
+    ) -> None:
+        refs = [self._ref(candidate_key(interview_id, e, is_test=is_test)) for e in emails]
         if not refs:
             return
 

@@ -1,4 +1,11 @@
-"""Count the five promises from the stand-ins' own records (used by the fault suite)."""
+"""Count the five promises from the stand-ins' own records (used by the fault suite).
+
+The same counts hold for both spending calls: registrations (links) and personal invitations
+(`/invite-users`, which return no link; a row it settled says `Invited: …`, `Activated: …` or
+`Skipped: …`). JobMojito itself answers `Skipped` to a candidate invited twice without
+charging again, so a personal invitation's double sends are counted from the calls JobMojito
+processed, not only from its credits.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass, fields
 from typing import Any
+
+from jobmojito_sheets.row_status import ACTIVATED, ALREADY_INVITED, INVITED, OK, OK_TEST
 
 from sandbox.jobmojito_api import FaultKind, JobMojitoStandIn
 
@@ -25,10 +34,12 @@ class Tally:
     candidates: int = 0
     sent_once: int = 0
     double_spends: int = 0
+    double_sends: int = 0
     spent_on_bad_rows: int = 0
     links_returned: int = 0
     links_in_right_rows: int = 0
     misplaced_links: int = 0
+    misplaced_profiles: int = 0
     user_cells_changed: int = 0
     formulas_written: int = 0
     pending_left: int = 0
@@ -44,6 +55,25 @@ class Tally:
 
 # Filled by the fault suite, printed by its conftest at the end of the run.
 TABLE: list[Tally] = []
+
+
+# What a row the run settled says (a row left `Pending` is counted apart).
+DONE = frozenset({OK, OK_TEST, INVITED, ACTIVATED, ALREADY_INVITED})
+
+
+def processed_sends(jobmojito: JobMojitoStandIn) -> Counter[str]:
+    """How many spending calls JobMojito processed with each (lower-cased) email in them: a
+    call answered with an injected status was never processed; any other answered or dropped
+    call was."""
+    sends: Counter[str] = Counter()
+    for call in jobmojito.calls:
+        if call.fault is FaultKind.STATUS or call.status not in (200, None):
+            continue
+        users = call.json.get("users") if isinstance(call.json, dict) else None
+        for user in users if isinstance(users, list) else []:
+            if isinstance(user, dict) and isinstance(user.get("email"), str):
+                sends[user["email"].lower()] += 1
+    return sends
 
 
 def delivered_links(jobmojito: JobMojitoStandIn) -> dict[str, str]:
@@ -85,6 +115,12 @@ def tally(
     result.sent_once = sum(1 for e in valid_unique if credits[e] == 1)
     result.double_spends = sum(1 for count in credits.values() if count > 1)
     result.spent_on_bad_rows = sum(credits[e] for e in bad_emails)
+    result.double_sends = sum(1 for count in processed_sends(jobmojito).values() if count > 1)
+    # Every profile_interview_id JobMojito made, with the email it belongs to.
+    profiles = {
+        str(entry["profile_interview_id"]): str(entry["candidate_email"]).lower()
+        for entry in jobmojito.results()
+    }
     links = delivered_links(jobmojito)
     result.links_returned = len(links)
 
@@ -112,13 +148,16 @@ def tally(
             continue
         if url and issued.get(url) != row_email:
             result.misplaced_links += 1
+        profile = _cell(row, outputs["profile_interview_id"])
+        if profile and profiles.get(profile) != row_email:
+            result.misplaced_profiles += 1
         if url in links and links[url] == row_email:
             result.links_in_right_rows += 1
         state = _cell(row, outputs["result"])
         if state.startswith("Pending ("):
             result.pending_left += 1
             done.add(row_email)
-        elif state == "ok":
+        elif state in DONE:
             done.add(row_email)
     result.not_done = len(valid_unique - done)
     return result

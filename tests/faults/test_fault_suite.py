@@ -5,6 +5,10 @@ Each scenario seeds a candidate sheet, injects faults into the stand-ins, then d
 recruiter does: runs the menu (following `remaining` and writing `written: false` rows the
 way the Apps Script does), and runs it again once the faults are gone. The promises are then
 counted from the stand-ins' own records and asserted; the table is printed at the end.
+
+Every scenario runs for the link run (`type: url`) and for the personal invitation
+(`type: personal_invitation`, `/invite-users`): the stand-in's faults apply to both spending
+calls, and the same promises must hold.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 import pytest
 
 from sandbox.firestore_emulator import FirestoreEmulator
-from sandbox.jobmojito_api import Fault
+from sandbox.jobmojito_api import INVITE_PATH, REGISTER_PATH, Fault
 from sandbox.world import (
     INTERVIEW_ID,
     RECRUITER_TOKEN,
@@ -92,10 +96,24 @@ def apply_unwritten(world: Sandbox, answer: dict[str, Any]) -> None:
                 )
 
 
-def run_like_the_menu(world: Sandbox, function: FunctionProcess, ranges: list[str]) -> None:
+# The menu items whose runs spend: the link run and the personal invitation (with its message
+# and language, as the script sends them).
+RUNS: dict[str, dict[str, Any]] = {
+    "url": {"type": "url"},
+    "personal_invitation": {
+        "type": "personal_invitation",
+        "message_from_recruiter": "Hello from the fault suite.",
+        "mojito_language_code": "en",
+    },
+}
+
+
+def run_like_the_menu(
+    world: Sandbox, function: FunctionProcess, ranges: list[str], run: dict[str, Any]
+) -> None:
     """Call the function until nothing remains, as the Apps Script does."""
     for _ in range(30):
-        body = menu_request(ranges, spreadsheet_id=SPREADSHEET)
+        body = menu_request(ranges, spreadsheet_id=SPREADSHEET, **run)
         response = invite(function.url, body, id_token=world.id_token(), timeout=120)
         answer = response.json()
         apply_unwritten(world, answer)
@@ -226,8 +244,14 @@ def world(emulator: FirestoreEmulator) -> Iterator[Sandbox]:
         yield sandbox
 
 
+def table_name(scenario: Scenario, kind: str) -> str:
+    """The scenario's line in the fault table (the link run's keeps its plain name)."""
+    return scenario.name if kind == "url" else f"{scenario.name} (personal invitation)"
+
+
+@pytest.mark.parametrize("kind", list(RUNS))
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_promises_hold(world: Sandbox, scenario: Scenario) -> None:
+def test_promises_hold(world: Sandbox, scenario: Scenario, kind: str) -> None:
     made = candidates(scenario.count)
     world.sheets.add_spreadsheet(SPREADSHEET, tokens=[RECRUITER_TOKEN])
     world.sheets.add_sheet(
@@ -242,7 +266,7 @@ def test_promises_hold(world: Sandbox, scenario: Scenario) -> None:
     if scenario.during is not None:
         _while_jobmojito_works(world, scenario.during)
     with FunctionProcess(world.function_env(**env)) as function:
-        run_like_the_menu(world, function, selection)
+        run_like_the_menu(world, function, selection, RUNS[kind])
         logs = function.logs()
     world.jobmojito.on_processed = None
     # The recruiter runs the menu again once things work (rows in the sheet may have moved).
@@ -250,21 +274,23 @@ def test_promises_hold(world: Sandbox, scenario: Scenario) -> None:
     world.jobmojito.clear_faults()
     world.jobmojito.latency = 0.0
     with FunctionProcess(world.function_env(**FAST)) as function:
-        run_like_the_menu(world, function, [f"A2:B{len(made.rows) + 1}"])
+        run_like_the_menu(world, function, [f"A2:B{len(made.rows) + 1}"], RUNS[kind])
         logs += function.logs()
 
     after = world.sheets.values(SPREADSHEET, TAB)
     result = tally(
-        scenario.name, world.jobmojito, before, after,
+        table_name(scenario, kind), world.jobmojito, before, after,
         key=KEY, email=EMAIL, outputs=OUTPUTS,
         valid_unique=made.valid_unique, bad_emails=made.bad_emails,
         formulas=len(world.sheets.formula_cells(SPREADSHEET, TAB)),
     )  # fmt: skip
     TABLE.append(result)
     assert result.double_spends == 0
+    assert result.double_sends == 0
     assert result.spent_on_bad_rows == 0
     assert result.links_returned == result.links_in_right_rows
     assert result.misplaced_links == 0
+    assert result.misplaced_profiles == 0
     assert result.user_cells_changed == 0
     assert result.formulas_written == 0
     assert result.not_done == 0
@@ -272,3 +298,16 @@ def test_promises_hold(world: Sandbox, scenario: Scenario) -> None:
     for secret in (RECRUITER_TOKEN, world.function_env()["JOBMOJITO_API_TOKEN"]):
         assert secret not in logs
     assert INTERVIEW_ID  # the interview id is not a secret; it may be logged
+    spending = {call.endpoint for call in world.jobmojito.calls}
+    if kind == "personal_invitation":
+        assert spending <= {INVITE_PATH}
+        # No link comes from a personal invitation: only the rows registered before hold one.
+        registered_before = {row[KEY] for row in before[1:] if row[OUTPUTS["result"] :] == ["ok"]}
+        assert registered_before, "the scenario seeds rows registered earlier"
+        linked = {
+            row[KEY] for row in after[1:]
+            if len(row) > OUTPUTS["interview_url"] and row[OUTPUTS["interview_url"]]
+        }  # fmt: skip
+        assert linked <= registered_before
+    else:
+        assert spending <= {REGISTER_PATH}
