@@ -2,7 +2,10 @@
 
 Starts the stand-ins, seeds a sample candidate sheet, runs the real function under
 functions-framework, sends it the preview and then the request the menu sends, and prints the
-sheet before and after.
+sheet before and after. Then some candidates take their interview in the JobMojito stand-in
+(one starts, three finish with scores, two are decided), the menu's "Refresh interview status"
+request brings their stages, scores and decisions into the rows, and a second refresh shows
+that nothing unchanged is written again.
 """
 
 from __future__ import annotations
@@ -35,6 +38,33 @@ def table(rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
+# Candidates moving through the interview in JobMojito (the stand-in) after the invite run.
+STARTED = ("katherine.johnson@example.com",)
+COMPLETED = {
+    "ada.lovelace@example.com": 87.0,
+    "grace.hopper@example.com": 64.5,
+    "donald.knuth@example.com": 91.0,
+}
+DECIDED = {"ada.lovelace@example.com": "selected", "grace.hopper@example.com": "rejected"}
+STATUS_VIEW = ("Name", "Result", "interview_status", "score", "decision", "status_updated")
+
+
+def columns(rows: Sequence[Sequence[str]], names: Sequence[str]) -> list[list[str]]:
+    """Only the named columns of a sheet (header first), in that order."""
+    header = list(rows[0]) if rows else []
+    picked = [header.index(name) for name in names if name in header]
+    return [[r[i] if i < len(r) else "" for i in picked] for r in rows]
+
+
+def _refresh_summary(answer: dict[str, Any]) -> str:
+    c = answer["summary"]
+    return (
+        f"{c['rows']} rows: {c['completed']} completed, {c['started']} started, "
+        f"{c['not_started']} not started; {c['selected']} selected, {c['rejected']} rejected, "
+        f"{c['undecided']} undecided; {c['changed']} rows changed"
+    )
+
+
 def _summary(answer: dict[str, Any]) -> str:
     counts = answer["summary"]
     sent = "would be sent" if answer["dry_run"] else "sent"
@@ -64,12 +94,34 @@ def main() -> int:
                 print(f"\nThe run failed ({answer.status_code}): {answer.text}")
                 return 1
             print(f"Run: {_summary(answer.json())}")
-        print(f"\nSheet '{TAB}' after the run:\n")
-        print(table(sandbox.sheets.values(SPREADSHEET_ID, TAB)))
-        credits = sandbox.jobmojito.credits_by_email()
-        once = max(credits.values(), default=0) <= 1
-        print(f"\nJobMojito stand-in: {sum(credits.values())} interview credits spent, ", end="")
-        print("at most one per candidate." if once else "SOME CANDIDATE TWICE.")
+            print(f"\nSheet '{TAB}' after the run:\n")
+            print(table(sandbox.sheets.values(SPREADSHEET_ID, TAB)))
+            credits = sandbox.jobmojito.credits_by_email()
+            once = max(credits.values(), default=0) <= 1
+            print(
+                f"\nJobMojito stand-in: {sum(credits.values())} interview credits spent, ", end=""
+            )
+            print("at most one per candidate." if once else "SOME CANDIDATE TWICE.")
+
+            for email in STARTED:
+                sandbox.jobmojito.start(email)
+            for email, score in COMPLETED.items():
+                sandbox.jobmojito.complete(email, score)
+            for email, decision in DECIDED.items():
+                sandbox.jobmojito.decide(email, decision)
+            print(
+                f"\nIn JobMojito: {len(STARTED)} candidate started, {len(COMPLETED)} finished "
+                f"with scores, {len(DECIDED)} decided. Refresh interview status:"
+            )
+            status = {"action": "status", **menu_request(selection)}
+            for attempt in ("Refresh", "Refresh again"):
+                refreshed = invite(function.url, status, id_token=token)
+                if refreshed.status_code != 200:
+                    print(f"\nThe refresh failed ({refreshed.status_code}): {refreshed.text}")
+                    return 1
+                print(f"{attempt}: {_refresh_summary(refreshed.json())}")
+        print(f"\nSheet '{TAB}' after the refresh (some columns):\n")
+        print(table(columns(sandbox.sheets.values(SPREADSHEET_ID, TAB), STATUS_VIEW)))
     return 0
 
 
