@@ -16,6 +16,11 @@ At 1,000 rows a baseline does the same selection the way most scripts do it: one
 and one Sheets write per row, in sequence, under the same limits. The quota alone makes that
 at least ~16 minutes, so it runs the first 60 rows and extrapolates linearly to 1,000.
 
+Then a status refresh ("Refresh interview status") of 5,000 rows a real invite run
+registered and the JobMojito stand-in moved through the interview: the function's JobMojito
+and Sheets calls are counted for a first refresh and for one after a few more candidates moved
+(targets: at most 6 JobMojito and 4 Sheets calls).
+
 Last, the function's import time (a fresh interpreter timing `import main`, best of 5) against
 a bare import of its main libraries, as a cold start pays both.
 """
@@ -76,6 +81,9 @@ TARGET_CALLS_PER_1000 = 12.0
 TARGET_SPEEDUP = 50.0
 TARGET_PEAK_MIB = 150.0
 TARGET_IMPORT_RATIO = 1.2
+REFRESH_ROWS = 5_000
+TARGET_REFRESH_JOBMOJITO = 6
+TARGET_REFRESH_SHEETS = 4
 
 BARE_IMPORTS = (
     "gspread",
@@ -355,6 +363,110 @@ def run_case(world: BenchSandbox, node: str, rows: int, latency: float, attempt:
     case.credits = len(credits)
     case.credited_twice = sum(1 for n in credits.values() if n > 1)
     return case
+
+
+# --- the status refresh ---------------------------------------------------------------------
+
+
+@dataclass
+class Refresh:
+    """One "Refresh interview status" call on REFRESH_ROWS rows, and what it cost."""
+
+    label: str
+    seconds: float
+    jobmojito_calls: int
+    sheets_reads: int
+    sheets_writes: int
+    changed: int
+
+    @property
+    def sheets_calls(self) -> int:
+        return self.sheets_reads + self.sheets_writes
+
+
+def refresh_cases(world: BenchSandbox, rows: int = REFRESH_ROWS) -> list[Refresh]:
+    """Invite `rows` candidates (JobMojito answering at once), move them through the interview
+    in the stand-in, then time the status refresh the menu sends: a first one, and another
+    after a few more candidates moved. Counts the function's JobMojito and Sheets calls."""
+    spreadsheet_id = f"1BenchRefresh{rows}"
+    emails = [row[1] for row in candidate_rows(rows, spreadsheet_id.lower())[1:]]
+    world.seed(candidate_rows(rows, spreadsheet_id.lower()), spreadsheet_id=spreadsheet_id)
+    world.jobmojito.reset()
+    world.jobmojito.latency = 0.0
+    body = {
+        "spreadsheet_id": spreadsheet_id, "sheet_id": TAB_GID, "ranges": [f"A2:B{rows + 1}"],
+        "type": "url", "interview_id": INTERVIEW_ID,
+    }  # fmt: skip
+    cases: list[Refresh] = []
+    with FunctionProcess(world.function_env(MAX_ROWS=str(rows))) as function:
+        world.sheets.reset_quota()
+        invited = _post(function.url, body, world.id_token())
+        if invited.get("summary", {}).get("ok") != rows:
+            raise RuntimeError(f"the invite run before the refresh failed: {invited}")
+        for number, email in enumerate(emails):
+            if number % 10 < 4:
+                world.jobmojito.complete(email, 50.0 + number % 50)
+            elif number % 10 == 4:
+                world.jobmojito.start(email)
+            if number % 10 == 0:
+                world.jobmojito.decide(email, "selected" if number % 20 == 0 else "rejected")
+        status = {**body, "action": "status"}
+        status.pop("type")
+        for label in ("first refresh", "after 1% more moved"):
+            if cases:
+                for email in emails[5::100]:
+                    world.jobmojito.complete(email, 77.0)
+            world.sheets.reset_quota()
+            began = time.time()
+            answer = _post(function.url, status, world.id_token())
+            seconds = time.time() - began
+            hits = [
+                h for h in world.sheets_log.since(began)
+                if _book(h.path) == spreadsheet_id and h.token == RECRUITER_TOKEN
+            ]  # fmt: skip
+            reads = [h for h in world.jobmojito_log.since(began) if h.token == JOBMOJITO_TOKEN]
+            cases.append(
+                Refresh(
+                    label,
+                    seconds,
+                    len(reads),
+                    sum(1 for h in hits if not h.write),
+                    sum(1 for h in hits if h.write),
+                    int(answer["summary"]["changed"]),
+                )
+            )
+    function.log_path.unlink(missing_ok=True)
+    return cases
+
+
+def _post(url: str, body: dict[str, Any], id_token: str) -> dict[str, Any]:
+    response = httpx.post(
+        url, json=body, timeout=120,
+        headers={"Authorization": f"Bearer {id_token}", "X-Sheets-Access-Token": RECRUITER_TOKEN},
+    )  # fmt: skip
+    answer: dict[str, Any] = response.json()
+    if response.status_code != 200:
+        raise RuntimeError(f"the function answered {response.status_code}: {answer}")
+    return answer
+
+
+def print_refreshes(refreshes: list[Refresh]) -> None:
+    print()
+    print(f"Status refresh of {REFRESH_ROWS:,} rows (Refresh interview status; JobMojito at once):")
+    heads = ("secs", "JM calls", "Sheets", "reads", "writes", "changed")
+    print(f"  {'call':<22} " + " ".join(f"{h:>{max(5, len(h))}}" for h in heads))
+    for r in refreshes:
+        print(
+            f"  {r.label:<22} {r.seconds:>5.1f} {r.jobmojito_calls:>8} {r.sheets_calls:>6}"
+            f" {r.sheets_reads:>5} {r.sheets_writes:>6} {r.changed:>7}"
+        )
+    worst_jm = max((r.jobmojito_calls for r in refreshes), default=0)
+    worst_sheets = max((r.sheets_calls for r in refreshes), default=0)
+    print(
+        f"  targets: JobMojito calls {worst_jm} <= {TARGET_REFRESH_JOBMOJITO}:"
+        f" {_mark(worst_jm <= TARGET_REFRESH_JOBMOJITO)}; Sheets calls {worst_sheets} <="
+        f" {TARGET_REFRESH_SHEETS}: {_mark(worst_sheets <= TARGET_REFRESH_SHEETS)}"
+    )
 
 
 # --- the per-row baseline -----------------------------------------------------------------
@@ -695,6 +807,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--baseline-sample", type=int, default=BASELINE_SAMPLE)
     parser.add_argument("--trace", action="store_true", help="print every call of each case")
+    parser.add_argument("--no-refresh", action="store_true", help="skip the status refresh")
     args = parser.parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the stand-ins' request lines
     node = shutil.which("node")
@@ -725,6 +838,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                     print(f"  running the per-row baseline, {sample} rows…", flush=True)
                     case.baseline = per_row_baseline(world, rows, sample, latency)
                 cases.append(case)
+        refreshes: list[Refresh] = []
+        if not args.no_refresh:
+            print(f"  running the status refresh of {REFRESH_ROWS:,} rows…", flush=True)
+            refreshes = refresh_cases(world)
     finally:
         world.stop()
     print("  timing imports…", flush=True)
@@ -736,6 +853,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         print_details(case)
         if args.trace:
             print_trace(case)
+    if refreshes:
+        print_refreshes(refreshes)
     print()
     print(
         "Import time, fresh interpreter, best of 5: import main"
