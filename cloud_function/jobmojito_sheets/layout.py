@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gspread.utils import rowcol_to_a1
@@ -85,46 +85,14 @@ def find_layout(top_rows: Sequence[Sequence[str]], widest_row: int) -> Layout:
     new output columns never land on a cell that holds anything in a row we read (the run
     passes the grid's width when the columns right of the header are not free).
     """
-    header_row = find_header_row(top_rows)
-    if header_row is None:
-        raise BadRequest(
-            f"No email column found in the top {HEADER_SEARCH_ROWS} rows: add a header cell "
-            "named 'Email' above the candidates' email addresses.",
-            code=ErrorCode.NO_EMAIL_COLUMN,
-        )
-    header = [str(cell) for cell in top_rows[header_row - 1]]
-    found: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        role = _role(cell)
-        if role is not None and role not in found:
-            found[role] = index
+    header_row, header, found = _header(top_rows)
     if "name" not in found and "first_name" not in found and "last_name" not in found:
         raise BadRequest(
             f"No name column found in header row {header_row}: add a header cell named 'Name' "
             "(or 'First name' and 'Last name') above the candidates' names.",
             code=ErrorCode.NO_NAME_COLUMN,
         )
-    last_filled = max((i + 1 for i, cell in enumerate(header) if cell.strip()), default=0)
-    next_free = max(last_filled, widest_row)
-    outputs: dict[str, int] = {}
-    new_headers: dict[int, str] = {}
-    for name in OUTPUT_COLUMNS:
-        if name in found:
-            outputs[name] = found[name]
-        else:
-            outputs[name] = next_free
-            new_headers[next_free] = name
-            next_free += 1
-    return Layout(
-        header_row=header_row,
-        email=found["email"],
-        name=found.get("name"),
-        first_name=found.get("first_name"),
-        last_name=found.get("last_name"),
-        external_id=found.get("external_id"),
-        outputs=outputs,
-        new_headers=new_headers,
-    )
+    return _placed(header_row, header, found, widest_row, kept=(), created=OUTPUT_COLUMNS)
 
 
 # The status refresh's columns (`"action": "status"`), found by header like the output columns
@@ -143,6 +111,17 @@ def find_status_layout(top_rows: Sequence[Sequence[str]], widest_row: int) -> La
     No name column is needed: a refresh sends nothing. `outputs` holds the existing output
     columns and the status columns; `new_headers` only the status columns it creates.
     """
+    header_row, header, found = _header(top_rows, _STATUS_NAMES)
+    return _placed(
+        header_row, header, found, widest_row, kept=OUTPUT_COLUMNS, created=STATUS_COLUMNS
+    )
+
+
+def _header(
+    top_rows: Sequence[Sequence[str]], more: Mapping[str, str] | None = None
+) -> tuple[int, list[str], dict[str, int]]:
+    """The header row's number, its cells, and the first column of each role it names (and
+    of the `more` names, keyed by normalised header)."""
     header_row = find_header_row(top_rows)
     if header_row is None:
         raise BadRequest(
@@ -153,14 +132,28 @@ def find_status_layout(top_rows: Sequence[Sequence[str]], widest_row: int) -> La
     header = [str(cell) for cell in top_rows[header_row - 1]]
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
-        role = _role(cell) or _STATUS_NAMES.get(normalise_header(cell))
+        role = _role(cell) or (more or {}).get(normalise_header(cell))
         if role is not None and role not in found:
             found[role] = index
+    return header_row, header, found
+
+
+def _placed(
+    header_row: int,
+    header: Sequence[str],
+    found: Mapping[str, int],
+    widest_row: int,
+    *,
+    kept: Sequence[str],
+    created: Sequence[str],
+) -> Layout:
+    """The layout with the `kept` output columns the header has, and every `created` column
+    found by header or placed right of the header's last filled cell and of `widest_row`."""
     last_filled = max((i + 1 for i, cell in enumerate(header) if cell.strip()), default=0)
     next_free = max(last_filled, widest_row)
-    outputs = {name: found[name] for name in OUTPUT_COLUMNS if name in found}
+    outputs = {name: found[name] for name in kept if name in found}
     new_headers: dict[int, str] = {}
-    for name in STATUS_COLUMNS:
+    for name in created:
         if name in found:
             outputs[name] = found[name]
         else:
