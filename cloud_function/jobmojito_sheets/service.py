@@ -497,15 +497,22 @@ def run(
     caller: str,
 ) -> dict[str, Any]:
     """The whole run for one request; returns the 200 answer or raises an InviteError."""
-    tab = find_tab(sheets.tabs(), request)
-    layout, plan = read_selection(sheets, tab, request, settings.max_rows)
+    # The balance is read from JobMojito while the tab is read from Sheets (a read, free and
+    # safe to waste when the selection turns out to have nothing to send).
+    side = ThreadPoolExecutor(max_workers=1)
+    try:
+        balance = side.submit(read_credits, client, deadline)
+        tab = find_tab(sheets.tabs(), request)
+        layout, plan = read_selection(sheets, tab, request, settings.max_rows)
+        credits = balance.result() if plan.to_send else None
+    finally:
+        side.shutdown(wait=False, cancel_futures=True)
     writer = SheetWriter(sheets, tab, layout)
     run_id = secrets.token_hex(8)
     ledger = Ledger(
         store, run_id, caller, request.spreadsheet_id, tab.title, request.interview_id,
         is_test=request.is_test,
     )  # fmt: skip
-    credits = read_credits(client, deadline) if plan.to_send else None
     if request.dry_run:
         return preview(
             plan, layout, writer, ledger, credits, force=request.force, is_test=request.is_test
