@@ -170,7 +170,7 @@ def _sheets_take_only_the_markers(world: Sandbox) -> None:
     world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
 
 
-def _enrol(world: Sandbox, emails: Sequence[str], interview_id: str = INTERVIEW_ID) -> None:
+def enrol(world: Sandbox, emails: Sequence[str], interview_id: str = INTERVIEW_ID) -> None:
     """Register candidates straight with the JobMojito stand-in, as another tool would: the
     function's record does not know them."""
     url = world.servers["jobmojito"].url + REGISTER_PATH
@@ -208,7 +208,7 @@ def _sheets_work_again_and_the_answer_is_lost(world: Sandbox) -> None:
 def _results_past_the_first_page(world: Sandbox) -> None:
     """Newest update first: the last enrolled is on the first page of results, the first on
     the second, which JobMojito answers only after the function's deadline."""
-    _enrol(world, [f"late{i}@example.com" for i in range(LATE_RESULTS)])
+    enrol(world, [f"late{i}@example.com" for i in range(LATE_RESULTS)])
     world.jobmojito.inject(Fault.delay_after_processing(0.0).only(RESULT_LIST_PATH))
     world.jobmojito.inject(Fault.delay_after_processing(20.0).only(RESULT_LIST_PATH))
 
@@ -217,8 +217,8 @@ def _personal_candidates(world: Sandbox) -> None:
     """One candidate JobMojito knows from another interview (Activated), one another tool
     already enrolled in this interview (Skipped), one it refuses (Error)."""
     world.jobmojito.add_interview(OTHER_INTERVIEW_ID)
-    _enrol(world, ["gus.hale@example.com"], OTHER_INTERVIEW_ID)
-    _enrol(world, ["hana.ito@example.com"])
+    enrol(world, ["gus.hale@example.com"], OTHER_INTERVIEW_ID)
+    enrol(world, ["hana.ito@example.com"])
     world.jobmojito.reject_email("ivo.jun@example.com", "Error: this candidate cannot be invited")
 
 
