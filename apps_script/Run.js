@@ -29,21 +29,6 @@ const RESULT_WRITTEN_STATUSES = new Set([
   'ok', 'recovered', 'duplicate', 'invalid', 'error', 'pending', 'invited', 'activated', 'already_invited',
 ]);
 
-/** The four cells a status refresh writes, in column order (docs/contract.md, "Status refresh"). */
-const STATUS_FIELDS = ['interview_status', 'score', 'decision', 'status_updated'];
-
-/**
- * What the script writes itself for a status refresh's row the function could not write (written: false), by the
- * row's status: a changed row its four status cells; a pending row the refresh settled also its link, result and
- * profile_interview_id; a row still pending its status cells and its result (which says so). Every other status of
- * a refresh (unchanged, other_interview, invalid, not_yet) leaves the row untouched.
- */
-const REFRESH_WRITTEN_FIELDS = {
-  changed: STATUS_FIELDS,
-  settled: STATUS_FIELDS.concat(WRITTEN_FIELDS),
-  still_pending: STATUS_FIELDS.concat(['result']),
-};
-
 /**
  * Menu item "Generate interview links": interview links without email.
  */
@@ -204,8 +189,10 @@ function prepareJob(type, startedAt, select) {
  * sent again); otherwise it stops there, as for time. A 413 too_many_rows (a function deployed with a lower
  * MAX_ROWS) halves the parts and sends the same rows again.
  * Each row is kept once, as its latest answer row: a `not_yet` row that a follow-up call then did is
- * counted by its final status. In a real run, rows the function could not write are written here, and
- * SpreadsheetApp.flush() applies those writes before the next call reads the Sheet.
+ * counted by its final status. In a real invitation run, rows the function could not write are written here, and
+ * SpreadsheetApp.flush() applies those writes before the next call reads the Sheet. A status refresh writes nothing
+ * here: the function writes every row of a refresh itself (each has `written: true`; a refresh whose write fails
+ * answers the error, and is safe to send again), and its `columns` name only the four status columns.
  * The answers' `summary` numbers are added up in `totals` (a status refresh's stage and decision counts, which
  * are not row statuses: each call counts the rows it answered, so a row is counted by the call that did it).
  * @param {Job} job from prepareJob (partSize may be halved by a 413)
@@ -263,9 +250,7 @@ function processRows(job, options) {
       outcome.error = answer.message;
       if (answer.rows) {
         keepLatest(latest, answer.rows);
-        if (!options.dryRun) {
-          outcome.emailChanged += writeRowsNotWritten(job.sheet, answer.rows, answer.columns, job.type === 'status').emailChanged;
-        }
+        if (writesBack(job, options)) outcome.emailChanged += writeRowsNotWritten(job.sheet, answer.rows, answer.columns).emailChanged;
       }
       break;
     }
@@ -282,8 +267,8 @@ function processRows(job, options) {
     addTotals(outcome.totals, data.summary);
     const credits = readCredits(data);
     if (credits !== undefined) outcome.credits = credits;
-    if (!options.dryRun) {
-      const written = writeRowsNotWritten(job.sheet, data.rows, data.columns, job.type === 'status');
+    if (writesBack(job, options)) {
+      const written = writeRowsNotWritten(job.sheet, data.rows, data.columns);
       outcome.emailChanged += written.emailChanged;
       unflushed = unflushed || written.cells > 0;
     }
@@ -308,6 +293,17 @@ function processRows(job, options) {
   if (unflushed) SpreadsheetApp.flush();
   outcome.rows = Array.from(latest.values());
   return outcome;
+}
+
+/**
+ * Tells whether the script writes the rows of this run's answers that the function could not write: a real
+ * invitation run's (never a dry run's, never a status refresh's, whose rows the function always writes).
+ * @param {Job} job the run
+ * @param {{dryRun: boolean}} options
+ * @return {boolean} true for a real invitation run
+ */
+function writesBack(job, options) {
+  return !options.dryRun && job.type !== 'status';
 }
 
 /**
@@ -390,30 +386,27 @@ function keepLatest(latest, rows) {
 }
 
 /**
- * Writes the cells of the rows the function could not write (written: false), after checking that the row still
- * holds the row's email (or, for a row without one, its profile_interview_id): for an invitation run its result,
- * interview_url and profile_interview_id; for a status refresh what REFRESH_WRITTEN_FIELDS gives for its status.
- * Text is written with setValues as text: each non-empty value gets a leading apostrophe, so nothing is ever taken as
- * a formula (= + - @), a number or a date; the Sheet stores and shows the value without it, like the function's own
- * RAW writes. A score is a number, written as one.
+ * Writes the result, interview_url and profile_interview_id of the rows the function could not write
+ * (written: false), after checking that the row still holds the row's email. Text is written with setValues as
+ * text: each non-empty value gets a leading apostrophe, so nothing is ever taken as a formula (= + - @), a number or
+ * a date; the Sheet stores and shows the value without it, like the function's own RAW writes.
  * @param {GoogleAppsScript.Spreadsheet.Sheet} sheet the sheet of the run
  * @param {Array<{row: number, email: string, written: boolean}>} rows rows of one answer
  * @param {Object<string, string>} columns A1 column letters of the answer, by field name
- * @param {boolean=} refresh true for a status refresh's answer
  * @return {{emailChanged: number, cells: number}} how many rows were left unwritten because their email no longer
  *     matches, and how many cells were written
  */
-function writeRowsNotWritten(sheet, rows, columns, refresh) {
+function writeRowsNotWritten(sheet, rows, columns) {
   let emailChanged = 0;
   let written = 0;
   let lastColumn = 0;
   for (const row of rows) {
     if (row.written !== false) continue;
-    const cells = cellsToWrite(row, columns, refresh);
+    const cells = cellsToWrite(row, columns);
     if (!cells.length) continue;
     lastColumn = lastColumn || Math.max(sheet.getLastColumn(), 1);
     const current = sheet.getRange(row.row, 1, 1, lastColumn).getDisplayValues()[0];
-    if (!rowStillHolds(current, row)) {
+    if (!rowHasEmail(current, row.email)) {
       emailChanged++;
       continue;
     }
@@ -429,24 +422,14 @@ function writeRowsNotWritten(sheet, rows, columns, refresh) {
  * Lists the cells to write for one answer row, without touching the Sheet.
  * @param {Object} row a row of the answer (row number, status and the fields it has)
  * @param {Object<string, string>} columns A1 column letters by field name; fields without a valid letter are left out
- * @param {boolean=} refresh true for a status refresh's row (REFRESH_WRITTEN_FIELDS), else an invitation run's
- * @return {Array<{a1: string, value: (string|number)}>} A1 cell and value to write (text as asText, a number as is)
+ * @return {Array<{a1: string, value: string}>} A1 cell and value (as text, see asText) to write
  */
-function cellsToWrite(row, columns, refresh) {
+function cellsToWrite(row, columns) {
   const cells = [];
   if (!Number.isInteger(row.row) || row.row <= HEADER_ROW) return cells;
-  const fields = refresh ? REFRESH_WRITTEN_FIELDS[row.status] || [] : WRITTEN_FIELDS;
-  for (const field of fields) {
+  for (const field of WRITTEN_FIELDS) {
     const column = columns && columns[field];
     if (typeof column !== 'string' || !/^[A-Z]{1,3}$/.test(column)) continue;
-    if (refresh) {
-      if (!(field in row)) continue;
-      const value = row[field];
-      if (typeof value === 'number' && Number.isFinite(value)) cells.push({ a1: column + row.row, value });
-      else if (typeof value === 'string') cells.push({ a1: column + row.row, value: asText(value) });
-      else if (value === null) cells.push({ a1: column + row.row, value: '' });
-      continue;
-    }
     // A row the run did not send gets back what its result cell held (result_cell); its
     // result sentence is for the dialog only and is never written.
     const value = field === 'result' && typeof row.result_cell === 'string' ? row.result_cell : row[field];
@@ -464,19 +447,6 @@ function cellsToWrite(row, columns, refresh) {
  */
 function asText(value) {
   return value === '' ? '' : "'" + value;
-}
-
-/**
- * Tells whether a row is still the answer row's candidate: one cell holds its email, or, for a row without an email
- * (a status refresh matches rows by profile_interview_id too), its profile_interview_id.
- * @param {string[]} cells the displayed values of the row
- * @param {{email?: string, profile_interview_id?: string}} row the answer row
- * @return {boolean} true when one cell matches
- */
-function rowStillHolds(cells, row) {
-  if (String(row.email || '').trim()) return rowHasEmail(cells, row.email);
-  const id = String(row.profile_interview_id || '').trim();
-  return id !== '' && cells.some((cell) => String(cell).trim() === id);
 }
 
 /**

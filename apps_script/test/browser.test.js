@@ -246,10 +246,12 @@ test('the sidebar fills the language list from the function, saves test mode and
     fetch: statusFunction(sheet),
   });
   const { page, pageErrors } = await openSidebar(t, env);
-  await page.waitForFunction(() => document.querySelectorAll('#languageCode option').length === 4);
+  // The real function's list (test/fixtures/languages.json).
+  await page.waitForFunction(() => document.querySelectorAll('#languageCode option').length === 6);
   assert.deepEqual(
     await page.$$eval('#languageCode option', (options) => options.map((o) => [o.value, o.textContent])),
-    [['en', 'English'], ['fr', 'French (Français)'], ['de', 'German (Deutsch)'], ['pt-BR', 'Portuguese (Brazil) (Português (Brasil))']],
+    [['cs', 'Czech (Čeština)'], ['nl', 'Dutch (Nederlands)'], ['en', 'English'], ['fr', 'French (Français)'],
+      ['de', 'German (Deutsch)'], ['es', 'Spanish (Español)']],
   );
   assert.equal(await page.inputValue('#languageCode'), 'fr', 'the saved language is chosen');
   assert.equal(await page.isChecked('#testMode'), false);
@@ -260,11 +262,11 @@ test('the sidebar fills the language list from the function, saves test mode and
   );
 
   await page.check('#testMode');
-  await page.selectOption('#languageCode', 'pt-BR');
+  await page.selectOption('#languageCode', 'de');
   await page.click('#save');
   await page.waitForSelector('#status.ok');
   assert.equal(env.documentProperties.getProperty('TEST_MODE'), 'true');
-  assert.equal(env.documentProperties.getProperty('MOJITO_LANGUAGE_CODE'), 'pt-BR');
+  assert.equal(env.documentProperties.getProperty('MOJITO_LANGUAGE_CODE'), 'de');
   assert.deepEqual(pageErrors, []);
 });
 

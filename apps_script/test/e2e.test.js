@@ -18,10 +18,16 @@
  *                       SpreadsheetApp calls do not spend the recruiter's Sheets API quota; with a token of its own,
  *                       the harness does not either (default: E2E_ACCESS_TOKEN)
  *   E2E_INTERVIEW_ID    an interview ID the JobMojito stand-in knows
+ *   E2E_INTERVIEWS_TITLE, E2E_WORLD_URL  the tab of issue 11's tests, and a control server that moves candidates
+ *                       on in the JobMojito stand-in (POST {"do": "start"|"complete"|"decide"|"enrol"|"reject",
+ *                       "email", …}) and gives a fresh minute of Sheets quota ({"do": "fresh_quota"}). Set by the Python side, which checks that those 4 tests ran (10 in all);
+ *                       mock-world.js, which has no JobMojito, leaves them out and runs the first 6.
  * Seeded tab: a header row in row 1 with an email column, then at least 324 candidates in rows 2-325,
  * each with a name and a distinct valid email, none registered yet and no results in the sheet.
  * Rows 2-301 are for the runs in parts, rows 302-313 for the run through the short-budget function, rows 314-325
  * for the run that stops before Apps Script's time limit and the run that continues it.
+ * The Interviews tab: a header row (Name, Email) and 10 candidates e2e.status1-4, e2e.personal1-4 and e2e.trial1-2
+ * @example.com in rows 2-11, none known to JobMojito.
  * Without these variables the test fails: it must never pass without having run.
  *
  * The script runs on a real clock with Apps Script's real limits, enforced by the harness (fakes.js): an
@@ -277,4 +283,172 @@ if (missing.length) {
       assert.match(r.interview_url, /^https?:\/\//, 'row ' + r.row);
     }
   });
+
+  // --- issue 11: Refresh interview status, Send personal invitations…, test mode, the hourly trigger -------------
+
+  if (env.E2E_WORLD_URL && env.E2E_INTERVIEWS_TITLE) {
+    const interviewsBackend = new SheetsHttpBackend({
+      baseUrl: env.E2E_SHEETS_API_URL,
+      spreadsheetId: env.E2E_SPREADSHEET_ID,
+      title: env.E2E_INTERVIEWS_TITLE,
+      token: env.E2E_SPREADSHEETAPP_TOKEN || env.E2E_ACCESS_TOKEN,
+    });
+    const interviews = new FakeSheet({ name: env.E2E_INTERVIEWS_TITLE, sheetId: interviewsBackend.sheetId(), backend: interviewsBackend });
+    spreadsheet.sheets.push(interviews);
+    const email = (kind, n) => 'e2e.' + kind + n + '@example.com';
+
+    /** What happens in JobMojito meanwhile: a candidate starts, completes, is decided on, is enrolled elsewhere. */
+    function jobmojito(order) {
+      const answer = syncRequest({
+        method: 'POST',
+        url: env.E2E_WORLD_URL,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(order),
+      });
+      assert.equal(answer.status, 200, answer.text);
+    }
+
+    /** The Interviews tab's cells of `row` under the headers `names` (as the Sheet shows them). */
+    function cells(row, names) {
+      const grid = interviewsBackend.read();
+      return names.map((name) => (grid[row - 1] || [])[grid[0].indexOf(name)] || '');
+    }
+    const STATUS = ['interview_status', 'score', 'decision', 'status_updated'];
+
+    /** Selects rows of the Interviews tab and makes it the active one, as the recruiter does. */
+    function select(ranges) {
+      interviews.select(ranges);
+      spreadsheet.active = interviews;
+    }
+
+    test('Refresh interview status after the candidates moved on in JobMojito: the status cells and the closing dialog', (t) => {
+      jobmojito({ do: 'fresh_quota' }); // as each test of the suite starts (the first part spent the minute's)
+      select(['2:5']);
+      const invite = script();
+      invite.context.generateInterviewLinks();
+      assertAnswered(invite);
+      assert.match(invite.ui.alerts.at(-1).prompt, /^Done: 4 interview links created\./);
+      jobmojito({ do: 'complete', email: email('status', 1), score: 87 });
+      jobmojito({ do: 'decide', email: email('status', 1), decision: 'selected' });
+      jobmojito({ do: 'start', email: email('status', 2) });
+
+      const run = script();
+      run.context.refreshInterviewStatus();
+      assertAnswered(run);
+      assertWithinLimits(run, t);
+      assert.deepEqual(run.fetches.map((f) => [f.body.action, f.body.sheet_id, f.body.ranges]), [['status', interviews.getSheetId(), ['2:5']]]);
+      assert.equal(run.ui.alerts.length, 1, 'no question: a refresh spends nothing');
+      assert.equal(run.ui.alerts[0].title, 'JobMojito');
+      assert.equal(
+        run.ui.alerts[0].prompt,
+        'Done: 4 rows refreshed. Interviews: 1 completed, 1 started, 2 not started. Decisions: 1 selected, 0 rejected, ' +
+          '0 undecided. 4 rows changed.',
+      );
+      assert.deepEqual(cells(2, STATUS.slice(0, 3)), ['completed', '87', 'selected']);
+      assert.deepEqual(cells(3, STATUS.slice(0, 3)), ['started', '', '']);
+      assert.deepEqual(cells(4, STATUS.slice(0, 3)), ['invited', '', '']);
+      assert.match(cells(2, ['status_updated'])[0], /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      assert.deepEqual(cells(6, STATUS), ['', '', '', ''], 'rows not selected are untouched');
+
+      const again = script();
+      again.context.refreshInterviewStatus();
+      assert.match(again.ui.alerts[0].prompt, /^Done: 4 rows refreshed\. .* No row changed\.$/);
+    });
+
+    test('Send personal invitations… through its dialog: Invited, Activated, already invited and an error; a rerun sends nothing', (t) => {
+      jobmojito({ do: 'enrol', email: email('personal', 2), interview_id: '5c0ffee0-1a2b-4c3d-8e4f-0000000000e2' });
+      jobmojito({ do: 'enrol', email: email('personal', 3) });
+      jobmojito({ do: 'reject', email: email('personal', 4), result: 'Error: this candidate cannot be invited' });
+      select(['A6:B9']);
+      const run = script({ MOJITO_LANGUAGE_CODE: 'fr' });
+      run.context.sendPersonalInvitations();
+      assert.equal(run.ui.dialogs.length, 1);
+      assert.equal(run.ui.dialogs[0].title, 'Send personal invitations');
+      assert.match(run.ui.dialogs[0].userInterface.getContent(), /4 selected rows[\s\S]*Settings \(fr\)/);
+      assert.equal(run.fetches.length, 0, 'nothing is called before the message is sent');
+      // The dialog's Send button: google.script.run.sendPersonalInvitationsWithMessage(the text typed).
+      assert.equal(run.context.sendPersonalInvitationsWithMessage('  We enjoyed your application.\nTalk soon!  '), true);
+      assertAnswered(run);
+      assertWithinLimits(run, t);
+      const bodies = run.fetches.map((f) => f.body);
+      assert.deepEqual(bodies.map((b) => [b.type, b.dry_run, b.message_from_recruiter, b.mojito_language_code]), [
+        ['personal_invitation', true, 'We enjoyed your application.\nTalk soon!', 'fr'],
+        ['personal_invitation', false, 'We enjoyed your application.\nTalk soon!', 'fr'],
+      ]);
+      assert.equal(question(run), 'Send 4 personal invitations? JobMojito emails each candidate your message.');
+      assert.equal(
+        run.ui.alerts.at(-1).prompt,
+        'Done: 2 personal invitations emailed by JobMojito. 1 row has an error. 1 row was skipped. Its candidate ' +
+          'already had this interview: JobMojito sent nothing and no invitation was used for it. The result column ' +
+          'tells what happened to each row.',
+      );
+      const columns = run.answers.at(-1).body.columns;
+      const results = [6, 7, 8, 9].map((row) => interviewsBackend.read()[row - 1][columns.result.charCodeAt(0) - 65]);
+      assert.deepEqual(results, [
+        'Invited: JobMojito emailed the invitation',
+        'Activated: JobMojito emailed the invitation (the candidate already had a profile)',
+        'Skipped: already invited; JobMojito sent nothing',
+        'Error: this candidate cannot be invited',
+      ]);
+
+      const rerun = script({ MOJITO_LANGUAGE_CODE: 'fr' });
+      rerun.ui.answers.push(Button.CANCEL);
+      rerun.context.sendPersonalInvitationsWithMessage('Again?');
+      assert.match(rerun.ui.alerts[0].prompt, /^Send 1 personal invitation\? .*3 rows are skipped because they are already registered\./);
+      assert.equal(rerun.fetches.filter((f) => !f.body.dry_run).length, 0, 'cancelled: nothing sent');
+    });
+
+    test('test mode: Generate interview links sends is_test; the rows say ok (test) and every dialog says TEST MODE', (t) => {
+      select(['10:11']);
+      const run = script({ TEST_MODE: 'true' });
+      run.context.generateInterviewLinks();
+      assertAnswered(run);
+      assertWithinLimits(run, t);
+      assert.deepEqual(run.fetches.map((f) => f.body.is_test), [true, true]);
+      assert.deepEqual(run.answers.map((a) => a.body.is_test), [true, true]);
+      assert.equal(run.ui.alerts.length, 2);
+      for (const alert of run.ui.alerts) {
+        assert.equal(alert.title, 'JobMojito (TEST MODE)');
+        assert.match(alert.prompt, /^TEST MODE: sent as a test; JobMojito accepts draft interviews/);
+      }
+      assert.match(run.ui.alerts[0].prompt, /Generate 2 interview links\?/);
+      assert.match(run.ui.alerts[1].prompt, /Done: 2 interview links created\./);
+      const columns = run.answers.at(-1).body.columns;
+      for (const row of [10, 11]) {
+        const line = interviewsBackend.read()[row - 1];
+        assert.equal(line[columns.result.charCodeAt(0) - 65], 'ok (test)', 'row ' + row);
+        assert.match(line[columns.interview_url.charCodeAt(0) - 65], /^https?:\/\//);
+      }
+    });
+
+    test('the hourly trigger, fired once, refreshes the tab with status columns (only it) and records its run', (t) => {
+      jobmojito({ do: 'complete', email: email('status', 3), score: 55 });
+      jobmojito({ do: 'decide', email: email('status', 3), decision: 'rejected' });
+      select(['A2']);
+      const run = script();
+      run.context.turnOnHourlyRefresh();
+      assert.match(run.ui.alerts[0].prompt, /^Hourly status refresh is on: /);
+      const triggers = run.triggers.all();
+      assert.equal(triggers.length, 1);
+      run.fireTrigger(triggers[0].id);
+      assertAnswered(run);
+      assertWithinLimits(run, t);
+      assert.deepEqual(
+        run.fetches.map((f) => [f.body.action, f.body.sheet_id, f.body.ranges]),
+        [['status', interviews.getSheetId(), ['2:11']]],
+        'the first tab has no interview_status column: it is left alone',
+      );
+      assert.equal(run.ui.alerts.length, 1, 'the trigger shows nothing');
+      assert.deepEqual(cells(4, STATUS.slice(0, 3)), ['completed', '55', 'rejected']);
+      assert.deepEqual(cells(6, STATUS.slice(0, 1)), ['invited']);
+      // A test registration is not a result outside test mode: a row whose profile_interview_id names only a test
+      // result belongs to no result of the interview (other_interview), and is left alone.
+      assert.deepEqual(cells(10, STATUS), ['', '', '', '']);
+      const outcome = JSON.parse(run.documentProperties.getProperty('HOURLY_REFRESH_LAST_OUTCOME'));
+      assert.deepEqual({ rows: outcome.rows, tabs: outcome.tabs, error: outcome.error, stopped: outcome.stopped },
+        { rows: 10, tabs: 1, error: '', stopped: false });
+      assert.ok(outcome.changed >= 1, JSON.stringify(outcome));
+      assert.match(run.context.getHourlyRefreshState().text, /Last run .*: 10 rows in 1 tab, \d+ changed\.$/);
+    });
+  }
 }

@@ -10,9 +10,9 @@
  *   the real function's row for the status the test picks (a recorded row of that status, with this row's number
  *   and email), and rows past `budget` are `not_yet` and listed in `remaining`, as the function does it.
  * Neither holds a sentence or a rule of its own: texts, fields and shapes all come from the recordings, except for
- * what the contract added before `make fixtures` recorded it (the `recovered` status and summary field, the dry
- * run's `credits`, the `"action": "check"` answer): those are built as docs/contract.md describes them, with the
- * test's own sentences, and a recording of them, once there is one, wins.
+ * the `"action": "check"` answer, which no scenario records yet: it is built as docs/contract.md describes it
+ * (test/check-answers.js), and a recording of it, once there is one, wins. The status refresh's answers are in
+ * test/status-answers.js, from the same recordings.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -91,15 +91,22 @@ function rangesOf(rows) {
  */
 function replay(name) {
   const fixture = loadFixture(name);
-  const first = fixture.calls[0].request;
+  const requests = fixture.calls.map((call) => call.request);
+  const first = requests[0];
   const sheet = new FakeSheet({ name: fixture.sheet.title, sheetId: fixture.sheet.sheet_id, rows: fixture.sheet.rows });
-  sheet.select(first.ranges);
+  if (first.ranges) sheet.select(first.ranges);
   const spreadsheet = new FakeSpreadsheet({ id: fixture.sheet.spreadsheet_id, sheets: [sheet] });
+  // The settings that make the script send these bodies (a refresh's has no hide_menu; languages' has nothing).
+  const run = requests.find((r) => 'hide_menu' in r);
+  const withInterview = requests.find((r) => 'interview_id' in r);
+  const personal = requests.find((r) => 'mojito_language_code' in r);
   const properties = {
     FUNCTION_URL: 'https://function.example/' + name,
-    INTERVIEW_ID: first.interview_id,
-    HIDE_MENU: String(first.hide_menu),
+    INTERVIEW_ID: withInterview ? withInterview.interview_id : 'no-interview-in-' + name,
+    HIDE_MENU: String(run ? run.hide_menu : false),
+    TEST_MODE: String(requests.some((r) => r.is_test === true)),
   };
+  if (personal) properties.MOJITO_LANGUAGE_CODE = personal.mojito_language_code;
   const problems = [];
   let next = 0;
   const fetch = (_url, _params, body) => {
@@ -127,26 +134,14 @@ function sorted(object) {
 
 let templates = null;
 
-/**
- * Statuses of the contract that no recording has yet, each built from the recorded real-run row of another status
- * as docs/contract.md describes it: `recovered` is written like `ok` (result "ok", interview_url,
- * profile_interview_id, `written`), and nothing was sent for it. A dry-run row has no `written`.
- */
-const NOT_YET_RECORDED = { recovered: 'ok', invited: 'ok', activated: 'ok', already_invited: 'ok' };
+/** The action of a recorded request: "invite" when it names none. */
+function actionOf(request) {
+  return request.action || 'invite';
+}
 
 /**
- * The result texts of the personal invitation's statuses, as docs/contract.md gives them ("Row statuses"): JobMojito
- * emails the candidate, so no link comes back and `interview_url` is left out.
- */
-const PERSONAL_RESULTS = {
-  invited: 'Invited: JobMojito emailed the invitation',
-  activated: 'Activated: JobMojito emailed the invitation (the candidate already had a profile)',
-  already_invited: 'Skipped: already invited; JobMojito sent nothing',
-};
-
-/**
- * The real function's row for a status: the first recorded answer row with that status, in a dry run or a real run
- * (for a status of NOT_YET_RECORDED that no recording has, the row the contract describes).
+ * The real function's row for a status: the first recorded answer row with that status, of an invitation run's
+ * dry run or real run (a refresh's rows are status-answers.js's).
  * @param {boolean} dryRun whether the row is for a dry run (no `written`)
  * @param {string} status the row status
  * @return {Object} a copy of the recorded row
@@ -156,6 +151,7 @@ function rowTemplate(dryRun, status) {
     templates = new Map();
     for (const fixture of allFixtures()) {
       for (const call of fixture.calls) {
+        if (actionOf(call.request) !== 'invite') continue;
         for (const row of call.answer.rows || []) {
           const key = call.request.dry_run + '|' + row.status;
           if (!templates.has(key)) templates.set(key, row);
@@ -163,31 +159,17 @@ function rowTemplate(dryRun, status) {
       }
     }
   }
-  const template = templates.get(dryRun + '|' + status);
-  if (!template && NOT_YET_RECORDED[status] && templates.has('false|' + NOT_YET_RECORDED[status])) {
-    const row = copy(templates.get('false|' + NOT_YET_RECORDED[status]));
-    row.status = status;
-    if (PERSONAL_RESULTS[status]) {
-      row.result = PERSONAL_RESULTS[status];
-      delete row.interview_url;
-    }
-    if (dryRun) delete row.written;
-    return row;
-  }
+  const template = templates.get(Boolean(dryRun) + '|' + status);
   if (!template) {
     throw new Error('no recorded ' + (dryRun ? 'dry-run' : 'real-run') + ' row with status ' + status + ': record one in ' + RECORDER);
   }
   return copy(template);
 }
 
-/** Summary fields the contract added that recordings may not have yet (added after the recorded ones). */
-const NOT_YET_RECORDED_SUMMARY = ['recovered'];
-
-/** The fields of a recorded answer's summary, in the function's order (and the contract's newer ones). */
+/** The fields of a recorded invitation answer's summary, in the function's order. */
 function summaryFields() {
-  const calls = allFixtures().flatMap((f) => f.calls);
-  const recordedFields = Object.keys(calls.find((c) => c.status === 200).answer.summary);
-  return recordedFields.concat(NOT_YET_RECORDED_SUMMARY.filter((f) => !recordedFields.includes(f)));
+  const calls = allFixtures().flatMap((f) => f.calls).filter((c) => actionOf(c.request) === 'invite');
+  return Object.keys(calls.find((c) => c.status === 200).answer.summary);
 }
 
 /** Which summary field counts each status; checked against every recorded answer by fake-function.test.js. */
@@ -203,7 +185,6 @@ const COUNTED_AS = {
   pending: 'pending',
   not_sent: 'not_sent',
   not_yet: 'not_yet',
-  recovered: 'recovered',
   invited: 'ok',
   activated: 'ok',
   already_invited: 'skipped',
@@ -254,6 +235,15 @@ function recordedCredits() {
   return call ? copy(call.answer.credits) : undefined;
 }
 
+/** The recorded answer to `"action": "languages"` (Settings' list of JobMojito's languages). */
+function recordedLanguages() {
+  const call = allFixtures()
+    .flatMap((f) => f.calls)
+    .find((c) => c.request.action === 'languages' && c.status === 200);
+  if (!call) throw new Error('no recorded answer to "action": "languages": record one in ' + RECORDER);
+  return { status: call.status, body: copy(call.answer) };
+}
+
 /** The recorded answer to `"action": "check"`, if a recording has one. */
 function recordedCheck() {
   const call = allFixtures()
@@ -277,7 +267,7 @@ function recordedCheck() {
  *     takesMs: how long the call takes, on the harness's virtual clock; credits: the dry run's `credits` (the
  *     JobMojito balance, null when it could not be read; default: the recorded one, none when no recording has it);
  *     check: the answer to `"action": "check"` (Test connection; default: the recorded one); languages: the answer
- *     to `"action": "languages"` (default: test/status-answers.js's LANGUAGES, in the contract's shape)
+ *     to `"action": "languages"` (default: the recorded one)
  * @return {((url: string, params: Object, body: Object) => {status: number, body: Object}) & {answers: Object[]}}
  *     a fetch handler; `answers` keeps every answer body it gave
  */
@@ -286,9 +276,7 @@ function fakeFunction(sheet, options = {}) {
   const answers = [];
   const handler = (_url, _params, body) => {
     if (body.action === 'languages') {
-      // Built as docs/contract.md gives it ("Languages") until a recording has it.
-      const { LANGUAGES } = require('./status-answers');
-      const answered = options.languages ? options.languages(body) : { status: 200, body: LANGUAGES };
+      const answered = options.languages ? options.languages(body) : recordedLanguages();
       answers.push(answered.body);
       return { status: answered.status, body: copy(answered.body) };
     }
@@ -329,4 +317,19 @@ function candidateRows(count) {
   return rows;
 }
 
-module.exports = { fakeFunction, replay, loadFixture, allFixtures, rowTemplate, summarize, candidateRows, rowsOf };
+module.exports = {
+  fakeFunction,
+  replay,
+  loadFixture,
+  allFixtures,
+  actionOf,
+  rowTemplate,
+  summarize,
+  candidateRows,
+  rowsOf,
+  rangesOf,
+  recordedLanguages,
+  copy,
+  fakeProblem,
+  RECORDER,
+};

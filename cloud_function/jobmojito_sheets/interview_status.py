@@ -394,9 +394,12 @@ def all_found(rows: Iterable[StatusRow], index: ResultIndex) -> bool:
 def summarize_refresh(refreshed: Iterable[Refreshed]) -> dict[str, int]:
     """The refresh's `summary` (the contract's fields), counted from the rows in one place:
     stages and decisions from the status cells the rows hold now, `changed` from the rows
-    written."""
+    written. A `not_yet` row is counted by none of them: the call that refreshes it counts it,
+    so the summaries of a refresh's calls add up (as the Apps Script adds them)."""
     summary = dict.fromkeys(SUMMARY_FIELDS, 0)
     for item in refreshed:
+        if item.status is RowStatus.NOT_YET:
+            continue
         summary["rows"] += 1
         if item.writes:
             summary["changed"] += 1

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jobmojito_sheets.row_status import RowStatus
+from jobmojito_sheets.interview_status import SUMMARY_FIELDS
+from jobmojito_sheets.row_status import OK, OK_TEST, REFRESH_STATUSES, SETTLED_NO_LINK, RowStatus
 
 from sandbox.script_fixtures import (
     FIXTURES_DIR,
@@ -24,11 +25,21 @@ def _fixtures() -> dict[str, dict[str, Any]]:
 
 
 def _answers(fixtures: dict[str, dict[str, Any]]) -> list[tuple[bool, dict[str, Any]]]:
-    """(dry run?, answer) of every recorded call."""
+    """(dry run?, answer) of every recorded call (a refresh and the languages have no dry run)."""
     return [
-        (call["request"]["dry_run"], call["answer"])
+        (call["request"].get("dry_run", False), call["answer"])
         for fixture in fixtures.values()
         for call in fixture["calls"]
+    ]
+
+
+def _calls(fixtures: dict[str, dict[str, Any]], action: str) -> list[dict[str, Any]]:
+    """The recorded calls of one action (`invite` when the request names none)."""
+    return [
+        call
+        for fixture in fixtures.values()
+        for call in fixture["calls"]
+        if call["request"].get("action", "invite") == action
     ]
 
 
@@ -79,6 +90,32 @@ def test_the_fixtures_cover_every_status_and_every_shape_the_script_reads() -> N
     assert any("rows" in e for e in errors) and any("rows" not in e for e in errors)
 
 
+def test_the_fixtures_cover_the_refresh_the_personal_invitation_test_mode_and_languages() -> None:
+    fixtures = _fixtures()
+    refreshes = [call["answer"] for call in _calls(fixtures, "status")]
+    refreshed = {row["status"] for answer in refreshes for row in answer["rows"]}
+    assert refreshed == {str(status) for status in REFRESH_STATUSES} | {"invalid", "not_yet"}
+    assert {
+        row["result"] for a in refreshes for row in a["rows"] if row["status"] == "settled"
+    } == {
+        OK,
+        SETTLED_NO_LINK,
+    }, "a settled row with its link and one without"
+    assert any(a["remaining"] for a in refreshes), "a refresh's `remaining`"
+    assert all(set(a["summary"]) == set(SUMMARY_FIELDS) for a in refreshes)
+    invites = _calls(fixtures, "invite")
+    personal = [c for c in invites if c["request"]["type"] == "personal_invitation"]
+    assert {c["request"]["dry_run"] for c in personal} == {True, False}
+    assert {row["status"] for c in personal for row in c["answer"]["rows"]} >= {
+        "invited", "activated", "already_invited", "error",
+    }  # fmt: skip
+    tests = [c for c in invites if c["request"].get("is_test") is True]
+    assert {c["request"]["dry_run"] for c in tests} == {True, False}
+    assert {row["result"] for c in tests for row in c["answer"]["rows"]} >= {OK_TEST}
+    languages = _calls(fixtures, "languages")
+    assert languages and all(c["status"] == 200 and c["answer"]["languages"] for c in languages)
+
+
 def test_what_varies_between_runs_gets_a_stable_placeholder() -> None:
     link = "https://interview.jobmojito.test/interview/04e09fa5-3fb8-4236-b37d-fca2bcd1cb66?token="
     recorded = {
@@ -109,3 +146,22 @@ def test_a_fixture_file_is_rendered_the_same_way_twice() -> None:
     for name, fixture in _fixtures().items():
         path = FIXTURES_DIR / f"{name}.json"
         assert render(fixture) == path.read_text("utf-8"), path
+
+
+def test_jobmojito_update_times_get_one_placeholder_unless_the_recorder_chose_them() -> None:
+    recorded = {
+        "rows": [
+            {"status_updated": "2026-11-30T09:15:00Z"},
+            {"status_updated": "2026-11-30T09:15:01Z"},
+            {"status_updated": "2026-01-05T08:00:00Z"},
+            {"status_updated": ""},
+        ]
+    }
+    assert normalise(recorded, frozenset({"2026-01-05T08:00:00Z"})) == {
+        "rows": [
+            {"status_updated": "<updated>"},
+            {"status_updated": "<updated>"},
+            {"status_updated": "2026-01-05T08:00:00Z"},
+            {"status_updated": ""},
+        ]
+    }

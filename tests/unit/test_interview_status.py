@@ -336,6 +336,15 @@ def test_the_summary_counts_stages_decisions_and_changes() -> None:
     }
 
 
+def test_a_row_not_refreshed_yet_is_counted_by_the_call_that_refreshes_it() -> None:
+    items = [result("a@example.com", coach_status="completed", decision_status="selected")]
+    rows = [StatusRow(2, "a@example.com"), StatusRow(3, "late@example.com")]
+    first = refreshed(rows, items, complete=False)
+    assert [item.status for item in first] == [RowStatus.CHANGED, RowStatus.NOT_YET]
+    summary = summarize_refresh(first)
+    assert summary["rows"] == 1 and summary["completed"] == 1 and summary["not_started"] == 0
+
+
 # --- the Sheet -----------------------------------------------------------------------------
 
 

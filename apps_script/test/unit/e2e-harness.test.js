@@ -19,7 +19,7 @@ const E2E_VARIABLES = [
 /** The environment without any E2E_ variable. */
 function cleanEnv() {
   const env = { ...process.env };
-  for (const name of E2E_VARIABLES) delete env[name];
+  for (const name of [...E2E_VARIABLES, 'E2E_INTERVIEWS_TITLE', 'E2E_WORLD_URL', 'E2E_SPREADSHEETAPP_TOKEN']) delete env[name];
   delete env.NODE_TEST_CONTEXT;
   return env;
 }
@@ -59,7 +59,7 @@ test('the end-to-end test passes against the mock world', async () => {
       E2E_INTERVIEW_ID: mock.INTERVIEW_ID,
     });
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /# pass 6/);
+    assert.match(result.stdout, /# pass 6\n/, 'the issue-11 tests need the Python side\'s JobMojito; the mock world runs the first 6');
   } finally {
     world.kill();
   }

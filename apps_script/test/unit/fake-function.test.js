@@ -6,27 +6,33 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { FakeSheet } = require('../fakes');
-const { fakeFunction, replay, allFixtures, rowTemplate, summarize, candidateRows, rowsOf } = require('../fake-function');
+const { fakeFunction, replay, allFixtures, actionOf, rowTemplate, summarize, candidateRows, rowsOf } = require('../fake-function');
 
 const BODY = { spreadsheet_id: 's', sheet_id: 0, type: 'url', interview_id: 'i', hide_menu: false, force: false };
-const answered = (fixture) => fixture.calls.filter((c) => c.answer.rows);
-
-/** Summary fields the contract added after some recordings were made: a recording without them counts them 0. */
-const NEWER_SUMMARY_FIELDS = ['recovered'];
+/** The recorded calls of invitation runs that answered rows (a refresh's are status-answers.test.js's). */
+const answered = (fixture) => fixture.calls.filter((c) => c.answer.rows && actionOf(c.request) === 'invite');
 
 test('the fake counts a summary like the real function did in every recorded answer (sent aside)', () => {
   let checked = 0;
   for (const fixture of allFixtures()) {
     for (const call of answered(fixture)) {
       const summary = summarize(call.answer.rows);
-      const recordedSummary = { ...call.answer.summary };
-      for (const field of NEWER_SUMMARY_FIELDS) if (!(field in recordedSummary)) recordedSummary[field] = 0;
-      assert.deepEqual(Object.keys(summary), Object.keys(recordedSummary), fixture.scenario);
-      assert.deepEqual({ ...summary, sent: 0 }, { ...recordedSummary, sent: 0 }, fixture.scenario);
+      assert.deepEqual(Object.keys(summary), Object.keys(call.answer.summary), fixture.scenario);
+      assert.deepEqual({ ...summary, sent: 0 }, { ...call.answer.summary, sent: 0 }, fixture.scenario);
       checked++;
     }
   }
-  assert.ok(checked >= 20, checked + ' answers checked');
+  assert.ok(checked >= 25, checked + ' answers checked');
+});
+
+test('every status of an invitation run the fake answers is a recorded row: the personal ones and recovered too', () => {
+  for (const status of ['invited', 'activated', 'already_invited', 'recovered', 'error']) {
+    const row = rowTemplate(false, status);
+    assert.equal(row.status, status);
+    assert.equal(row.written, true);
+  }
+  assert.equal('interview_url' in rowTemplate(false, 'invited'), false, 'JobMojito emails the candidate: no link');
+  assert.equal(rowTemplate(true, 'recovered').status, 'recovered');
 });
 
 test('a row of the fake is a recorded row of that status, with the row\'s own number, email and link', () => {
@@ -44,7 +50,7 @@ test('a row of the fake is a recorded row of that status, with the row\'s own nu
   assert.deepEqual(Object.keys(answer), Object.keys(recordedReal.answer));
 });
 
-test('a recovered row (the contract\'s, until one is recorded) is written like ok, with its link, and counted apart', () => {
+test('a recovered row is the recorded one: written like ok, with its link, and counted apart', () => {
   const sheet = new FakeSheet({ rows: candidateRows(3) });
   const fn = fakeFunction(sheet, { status: (row, body) => (row === 3 ? 'recovered' : body.dry_run ? 'would_send' : 'ok') });
   const real = fn('', {}, { ...BODY, ranges: ['2:3'], dry_run: false }).body;
@@ -121,13 +127,19 @@ test('every recorded scenario starts with the selection and settings the replay 
   for (const fixture of allFixtures()) {
     const scenario = replay(fixture.scenario);
     const request = fixture.calls[0].request;
+    if (actionOf(request) === 'languages') {
+      assert.deepEqual(request, { action: 'languages' }, 'the languages call names nothing else');
+      continue;
+    }
     const selected = scenario.sheet
       .getActiveRangeList()
       .getRanges()
       .flatMap((r) => Array.from({ length: r.getNumRows() }, (_, i) => r.getRow() + i));
     assert.deepEqual(selected, rowsOf(request.ranges), fixture.scenario);
     assert.equal(scenario.properties.INTERVIEW_ID, request.interview_id);
-    assert.equal(scenario.properties.HIDE_MENU, String(request.hide_menu));
+    if ('hide_menu' in request) assert.equal(scenario.properties.HIDE_MENU, String(request.hide_menu));
+    assert.equal(scenario.properties.TEST_MODE, String(request.is_test === true));
+    if ('mojito_language_code' in request) assert.equal(scenario.properties.MOJITO_LANGUAGE_CODE, request.mojito_language_code);
     assert.equal(scenario.sheet.getSheetId(), request.sheet_id);
     assert.equal(scenario.spreadsheet.getId(), request.spreadsheet_id);
   }

@@ -7,7 +7,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadScript, FakeSheet, FakeSpreadsheet, FakeProperties, FakeTriggerStore, virtualClock } = require('../fakes');
-const { candidateRows } = require('../fake-function');
+const { candidateRows, replay } = require('../fake-function');
 const { statusFunction } = require('../status-answers');
 
 const SETTINGS = { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv-7' };
@@ -27,8 +27,10 @@ function tab(name, sheetId, count, status, headerRow = 1) {
  * script as that recruiter (each with their own user properties), answered by the status function.
  */
 function world(options = {}) {
-  const sheets = options.sheets || [tab('Candidates', 0, 4, true), tab('Notes', 7, 3, false)];
-  const spreadsheet = new FakeSpreadsheet({ id: 'ss-hourly', sheets });
+  const sheets = options.spreadsheet
+    ? options.spreadsheet.getSheets()
+    : options.sheets || [tab('Candidates', 0, 4, true), tab('Notes', 7, 3, false)];
+  const spreadsheet = options.spreadsheet || new FakeSpreadsheet({ id: 'ss-hourly', sheets });
   const documentProperties = new FakeProperties({ ...SETTINGS, ...options.properties });
   const triggers = new FakeTriggerStore();
   const clock = virtualClock();
@@ -164,6 +166,25 @@ test('the hourly handler records its last run (time, rows, changed); Settings sh
     'Hourly status refresh is on, turned on by ann@acme-hr.example on 2026-01-05 09:00 UTC. Last run 2026-01-05 10:00 ' +
       'UTC: 4 rows in 1 tab, 3 changed.',
   );
+});
+
+test('the hourly handler on the real function\'s answers: the recorded tab refreshed whole, its run recorded', () => {
+  const scenario = replay('status_refresh');
+  const w = world({ spreadsheet: scenario.spreadsheet, properties: scenario.properties, fetch: scenario.fetch });
+  const ann = w.as(ANN);
+  ann.context.turnOnHourlyRefresh();
+  w.clock.advance(3600_000);
+  ann.fireTrigger(w.triggers.all()[0].id);
+  assert.deepEqual(scenario.problems, []);
+  assert.equal(scenario.answered(), 1, 'one call, the recorded first refresh of rows 2-10');
+  // 9 rows answered; 4 changed and 2 settled (the other_interview, invalid and still_pending rows are not changes).
+  assert.deepEqual(JSON.parse(w.documentProperties.getProperty('HOURLY_REFRESH_LAST_OUTCOME')), {
+    rows: 9, changed: 6, tabs: 1, error: '', stopped: false,
+  });
+  assert.equal(ann.ui.alerts.length, 1, 'only turning on spoke');
+  assert.doesNotMatch(ann.ui.alerts[0].prompt, /No tab has an interview_status column/, 'the recorded tab has one');
+  assert.deepEqual(ann.spreadsheet.toasts, []);
+  assert.equal(ann.executions.at(-1).error, undefined);
 });
 
 test('the hourly handler never shows UI: no dialog, no toast, even when the function answers an error', () => {

@@ -120,3 +120,25 @@ test('showIdentityTokenAudience says what is wrong without a token', () => {
   const env = loadScript({ identityToken: null });
   assert.throws(() => env.context.showIdentityTokenAudience(), /openid scope/);
 });
+
+test('the recruiter guide names the menu items and the Settings fields as the script does', () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'recruiter-guide.md'), 'utf8');
+  const html = fs.readFileSync(path.join(__dirname, '..', '..', 'Settings.html'), 'utf8');
+  const env = loadScript();
+  env.context.onOpen({ authMode: AuthMode.FULL });
+  const captions = env.ui.menus[0].items.filter((i) => !i.separator).map((i) => i.caption);
+  // Every item the guide opens from the menu (*Extensions → JobMojito → …*) is one, and every item is in the guide.
+  const opened = [...guide.matchAll(/\*Extensions → JobMojito → ([^*]+)\*/g)].map((m) => m[1]);
+  assert.ok(opened.length >= 5);
+  for (const item of opened) assert.ok(captions.includes(item), 'the guide opens "' + item + '", not a menu item');
+  for (const caption of captions.filter((c) => c !== 'Help')) {
+    assert.ok(guide.includes('*' + caption + '*') || guide.includes('→ ' + caption + '*'), 'the guide names ' + caption);
+  }
+  for (const field of ['Test mode', 'Language of personal invitations']) {
+    assert.match(html, new RegExp('> ?' + field + '<'), 'Settings has the field ' + field);
+    assert.ok(guide.includes('**' + field + '**'), 'the guide names the setting ' + field);
+  }
+  assert.doesNotMatch(guide, /Invite with a personal message/);
+});

@@ -122,6 +122,7 @@ test('nothing selected: said before the dialog opens', () => {
 
 test('a personal invitation row the function could not write gets its result written, not a link', () => {
   const env = setup({ functionOptions: { status: (row, body) => (body.dry_run ? 'would_send' : 'invited'), written: (row) => row !== 3 } });
+  // The invited row as the function records it: its result and profile_interview_id, no link.
   env.context.sendPersonalInvitationsWithMessage('Hi');
   assert.deepEqual(env.sheet.writes.map((w) => [w.a1, w.values[0][0]]), [
     ['E3', "'Invited: JobMojito emailed the invitation"],
@@ -164,4 +165,50 @@ test('the confirmation and closing dialog never count the new statuses as unknow
   for (const status of ['invited', 'activated', 'already_invited', 'changed', 'unchanged', 'other_interview', 'settled', 'still_pending']) {
     assert.doesNotMatch(env.context.groupSentence({ status, count: 2 }), /does not know/, status);
   }
+});
+
+// --- the real function's answers, replayed (test/fixtures/personal_invitation.json, test_mode.json) ----------------
+
+const { replay } = require('../fake-function');
+
+/** A script over a recorded scenario's tab and selection, answered with the real function's recorded answers. */
+function recorded(name) {
+  const scenario = replay(name);
+  const env = loadScript({ properties: scenario.properties, spreadsheet: scenario.spreadsheet, fetch: scenario.fetch });
+  return { ...env, scenario };
+}
+
+test('Send personal invitations… on the real function\'s answers: the dialog, then invited, activated, already invited and an error', () => {
+  const env = recorded('personal_invitation');
+  env.context.sendPersonalInvitations();
+  assert.equal(env.ui.dialogs.length, 1);
+  assert.match(env.ui.dialogs[0].userInterface.getContent(), /4 selected rows[\s\S]*Settings \(de\)/);
+  const message = env.scenario.fixture.calls[0].request.message_from_recruiter;
+  assert.equal(env.context.sendPersonalInvitationsWithMessage('\n' + message + '  '), true);
+  assert.deepEqual(env.scenario.problems, []);
+  assert.equal(env.scenario.answered(), 2);
+  assert.match(env.ui.alerts[0].prompt, /^Send 4 personal invitations\? JobMojito emails each candidate your message\./);
+  assert.equal(
+    lastAlert(env).prompt,
+    'Done: 2 personal invitations emailed by JobMojito. 1 row has an error. 1 row was skipped. Its candidate already ' +
+      'had this interview: JobMojito sent nothing and no invitation was used for it. The result column tells what ' +
+      'happened to each row.',
+  );
+  assert.deepEqual(env.scenario.sheet.writes, [], 'the function wrote every row itself');
+});
+
+test('test mode on the real function\'s answers: is_test in both calls, TEST MODE in every dialog, ok (test) rows', () => {
+  const env = recorded('test_mode');
+  env.context.generateInterviewLinks();
+  assert.deepEqual(env.scenario.problems, []);
+  assert.equal(env.scenario.answered(), 2);
+  assert.deepEqual(env.scenario.fixture.calls.map((c) => c.answer.is_test), [true, true], 'the answers say so too');
+  assert.deepEqual(env.scenario.fixture.calls[1].answer.rows.map((r) => [r.status, r.result]), [['ok', 'ok (test)'], ['ok', 'ok (test)']]);
+  assert.equal(env.ui.alerts.length, 2);
+  for (const alert of env.ui.alerts) {
+    assert.equal(alert.title, 'JobMojito (TEST MODE)');
+    assert.match(alert.prompt, /^TEST MODE: sent as a test; /);
+  }
+  assert.match(env.ui.alerts[0].prompt, /Generate 2 interview links\?/);
+  assert.match(lastAlert(env).prompt, /Done: 2 interview links created\. The result column tells what happened to each row\.$/);
 });

@@ -2,7 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadScript, FakeSheet, FakeSpreadsheet } = require('../fakes');
-const { candidateRows, fakeFunction } = require('../fake-function');
+const { candidateRows, fakeFunction, replay } = require('../fake-function');
 
 const plain = (x) => JSON.parse(JSON.stringify(x));
 
@@ -174,18 +174,20 @@ function languagesSetup(languages, properties) {
   });
 }
 
-test('the language list is filled from the function\'s "action": "languages" answer, the saved language chosen', () => {
+test('the language list is filled from the function\'s "action": "languages" answer (recorded), the saved language chosen', () => {
   const env = languagesSetup(undefined, { MOJITO_LANGUAGE_CODE: 'fr' });
   const choices = plain(env.context.getLanguageChoices());
-  assert.deepEqual(env.fetches[0].body, { action: 'languages' });
+  assert.deepEqual(env.fetches[0].body, replay('languages').fixture.calls[0].request, 'the recorded request');
   assert.deepEqual(choices, {
     ok: true,
     selected: 'fr',
     languages: [
+      { code: 'cs', name: 'Czech (Čeština)' },
+      { code: 'nl', name: 'Dutch (Nederlands)' },
       { code: 'en', name: 'English' },
       { code: 'fr', name: 'French (Français)' },
       { code: 'de', name: 'German (Deutsch)' },
-      { code: 'pt-BR', name: 'Portuguese (Brazil) (Português (Brasil))' },
+      { code: 'es', name: 'Spanish (Español)' },
     ],
     message: '',
   });
@@ -209,10 +211,10 @@ test('when the list cannot be loaded the saved language is kept, the only choice
 });
 
 test('a saved language JobMojito no longer lists stays chosen, named by its code', () => {
-  const env = languagesSetup(undefined, { MOJITO_LANGUAGE_CODE: 'nl' });
+  const env = languagesSetup(undefined, { MOJITO_LANGUAGE_CODE: 'pt-BR' });
   const choices = plain(env.context.getLanguageChoices());
-  assert.equal(choices.selected, 'nl');
-  assert.deepEqual(choices.languages[0], { code: 'nl', name: 'nl' });
+  assert.equal(choices.selected, 'pt-BR');
+  assert.deepEqual(choices.languages[0], { code: 'pt-BR', name: 'pt-BR' });
   assert.equal(choices.languages.length, LANGUAGES.languages.length + 1);
 });
 

@@ -1,14 +1,14 @@
 'use strict';
 /**
  * Refresh interview status (Status.js): the request, the rows it covers, parts and `remaining` within the 6 minutes,
- * the cells the script writes for rows the function could not write, and the closing dialog. Answered by the
- * contract's status answers (test/status-answers.js).
+ * the closing dialog. Answered by the real function's recorded refreshes: replayed as they happened
+ * (test/fixtures/status_refresh.json, status_continuation.json), and as the rows of any tab (test/status-answers.js).
  */
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { loadScript, FakeSheet, FakeSpreadsheet } = require('../fakes');
-const { candidateRows } = require('../fake-function');
-const { statusFunction, NOT_STARTED } = require('../status-answers');
+const { candidateRows, replay } = require('../fake-function');
+const { statusFunction, recordedRefreshes, NOT_STARTED } = require('../status-answers');
 
 const SETTINGS = { FUNCTION_URL: 'https://f.example/run', INTERVIEW_ID: 'iv-7' };
 const lastAlert = (env) => env.ui.alerts.at(-1);
@@ -140,76 +140,65 @@ test('no call starts with less than 90 s of the 6 minutes left: the refresh stop
   assert.equal(env.executions[0].error, undefined);
 });
 
-test('status cells the function could not write are written by the script: a score as a number, text as text', () => {
-  const records = {
-    2: { interview_status: 'completed', score: 87, decision: 'selected', status_updated: '2026-11-30T09:15:00Z' },
-    3: { interview_status: 'not started', score: null, decision: '', status_updated: '' },
-  };
-  const env = setup({
-    count: 4,
-    functionOptions: {
-      status: (row) => (row === 4 ? 'unchanged' : row === 5 ? 'other_interview' : 'changed'),
-      record: (row) => records[row] || records[2],
-      written: () => false,
-    },
-  });
-  env.sheet.backend.write(3, 8, [[55]]); // an old score the refresh clears
-  env.context.refreshInterviewStatus();
-  assert.deepEqual(env.sheet.writes.map((w) => [w.a1, w.values[0][0]]), [
-    ['G2', "'completed"], ['H2', 87], ['I2', "'selected"], ['J2', "'2026-11-30T09:15:00Z"],
-    ['G3', "'not started"], ['H3', ''], ['I3', ''], ['J3', ''],
-  ], 'unchanged and other-interview rows are not touched');
-  assert.deepEqual(env.sheet.rowValues(2).slice(6, 10), ['completed', '87', 'selected', '2026-11-30T09:15:00Z']);
-  assert.equal(env.sheet.backend.read()[1][7], 87, 'the score is a number');
-  assert.equal(env.sheet.rowValues(3)[7], '');
-  assert.ok(env.events.includes('flush'));
-});
-
-test('a settled row the function could not write gets its link, result and id too; a refresh never writes a dialog sentence', () => {
+test('the script writes nothing for a refresh: the function wrote every row (written: true in every recorded answer)', () => {
+  const recorded = recordedRefreshes().flatMap((c) => c.answer.rows || []);
+  assert.ok(recorded.length >= 20);
+  assert.deepEqual([...new Set(recorded.map((r) => r.written))], [true]);
+  for (const call of recordedRefreshes()) {
+    assert.deepEqual(Object.keys(call.answer.columns), ['interview_status', 'score', 'decision', 'status_updated'],
+      'a refresh names only the status columns');
+  }
   const env = setup({
     count: 3,
-    functionOptions: {
-      status: (row) => ({ 2: 'settled', 3: 'still_pending', 4: 'changed' })[row],
-      record: () => NOT_STARTED,
-      written: () => false,
-      columns: { interview_url: 'D', result: 'E', profile_interview_id: 'F', interview_status: 'G', score: 'H', decision: 'I', status_updated: 'J' },
-    },
+    functionOptions: { status: (row) => ({ 2: 'settled', 3: 'still_pending', 4: 'changed' })[row], record: () => NOT_STARTED },
   });
   env.context.refreshInterviewStatus();
-  const byCell = Object.fromEntries(env.sheet.writes.map((w) => [w.a1, w.values[0][0]]));
-  assert.equal(byCell.D2, "'https://app.jobmojito.example/interview?token=row-2");
-  assert.equal(byCell.E2, "'ok");
-  assert.equal(byCell.F2, "'profile-interview-2");
-  assert.equal(byCell.E3, "'Pending: JobMojito does not know this candidate yet", 'still pending: said so in result');
-  assert.equal('E4' in byCell, false, 'a changed row\'s result sentence ("Status updated") is for the dialog only');
-  assert.equal(byCell.G4, "'not started");
+  assert.deepEqual(env.sheet.writes, []);
+  assert.equal(env.events.includes('flush'), false);
 });
 
-test('cellsToWrite of a refresh follows the row status, never the result text', () => {
-  const env = loadScript();
-  const columns = { interview_status: 'G', score: 'H', decision: 'I', status_updated: 'J', result: 'E' };
-  const row = { row: 9, email: 'a@x.org', result: 'Status updated', interview_status: 'started', score: null, decision: '', status_updated: 'x' };
-  const cells = (status) => JSON.parse(JSON.stringify(env.context.cellsToWrite({ ...row, status }, columns, true)));
-  assert.deepEqual(cells('changed').map((c) => c.a1), ['G9', 'H9', 'I9', 'J9']);
-  for (const status of ['unchanged', 'other_interview', 'invalid', 'not_yet', 'a_future_status']) assert.deepEqual(cells(status), [], status);
-  assert.deepEqual(cells('still_pending').map((c) => c.a1), ['G9', 'H9', 'I9', 'J9', 'E9']);
-});
+// --- the real function's refreshes, replayed --------------------------------------------------
 
-test('a written:false status row whose email changed meanwhile is not written, and the dialog says so', () => {
-  const sheet = new FakeSheet({ sheetId: 5, rows: candidateRows(2) }).select(['A1']);
-  const fn = statusFunction(sheet, { written: () => false });
-  const env = loadScript({
-    properties: SETTINGS,
-    spreadsheet: new FakeSpreadsheet({ id: 'ss-1', sheets: [sheet] }),
-    fetch: (url, params, body) => {
-      const answer = fn(url, params, body);
-      sheet.backend.write(3, 2, [['someone-else@example.com']]); // the recruiter types over row 3 during the call
-      return answer;
-    },
-  });
+/** A script over a recorded refresh's tab, answered with the real function's recorded answers. */
+function recorded(name) {
+  const scenario = replay(name);
+  const env = loadScript({ properties: scenario.properties, spreadsheet: scenario.spreadsheet, fetch: scenario.fetch });
+  return { ...env, scenario };
+}
+
+test('Refresh interview status on the real function\'s answers: every row status, then a second refresh with nothing new', () => {
+  const env = recorded('status_refresh');
   env.context.refreshInterviewStatus();
-  assert.deepEqual([...new Set(sheet.writes.map((w) => w.a1.replace(/[A-Z]+/, '')))], ['2']);
-  assert.match(lastAlert(env).prompt, /1 row was not written because the email in the row changed during the refresh\./);
+  assert.equal(
+    lastAlert(env).prompt,
+    'Done: 9 rows refreshed. Interviews: 2 completed, 1 started, 4 not started. Decisions: 1 selected, 0 rejected, ' +
+      '1 undecided. 4 rows changed. 1 row belongs to another interview and was left alone. 2 pending rows were ' +
+      'settled: the candidates are registered, and the result column says so. 1 pending row is still pending: ' +
+      'neither JobMojito nor the invitation service knows this candidate; the result column says what to do. 1 row ' +
+      'has no usable email and was left alone.',
+  );
+  assert.equal(lastAlert(env).title, 'JobMojito');
+  env.context.refreshInterviewStatus();
+  assert.deepEqual(env.scenario.problems, []);
+  assert.equal(env.scenario.answered(), 2);
+  assert.equal(
+    lastAlert(env).prompt,
+    'Done: 9 rows refreshed. Interviews: 2 completed, 1 started, 4 not started. Decisions: 1 selected, 0 rejected, ' +
+      '1 undecided. No row changed. 1 row belongs to another interview and was left alone. 1 pending row is still ' +
+      'pending: neither JobMojito nor the invitation service knows this candidate; the result column says what to do. ' +
+      '1 row has no usable email and was left alone.',
+  );
+  assert.deepEqual(env.scenario.sheet.writes, [], 'the function wrote every row itself');
+});
+
+test('a refresh whose deadline left a row unread follows `remaining`, and counts each row once, by the call that did it', () => {
+  const env = recorded('status_continuation');
+  env.context.refreshInterviewStatus();
+  assert.deepEqual(env.scenario.problems, []);
+  assert.equal(env.scenario.answered(), 2);
+  assert.deepEqual(env.fetches.map((f) => f.body.ranges), [['2:3'], ['3:3']]);
+  assert.deepEqual(env.spreadsheet.toasts.map((t) => t.msg), ['1 of 2 refreshed…', '2 of 2 refreshed…']);
+  assert.equal(lastAlert(env).prompt, 'Done: 2 rows refreshed. Interviews: 0 completed, 0 started, 2 not started. 2 rows changed.');
 });
 
 test('an error answer: its sentence, no summary of rows never refreshed', () => {
