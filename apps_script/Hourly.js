@@ -46,19 +46,9 @@ function turnOnHourlyRefresh() {
   requireEveryScope();
   const ui = SpreadsheetApp.getUi();
   const settings = getSettings();
-  const missing = [];
-  if (!settings.functionUrl) missing.push('function URL');
-  if (!settings.interviewId) missing.push('interview ID');
-  if (missing.length) {
-    ui.alert(TITLE, missingSettingsText(missing), ui.ButtonSet.OK);
-    showSettings();
-    return;
-  }
-  const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(LOCK_WAIT_MS)) {
-    ui.alert(TITLE, MESSAGES.busy, ui.ButtonSet.OK);
-    return;
-  }
+  if (!settingsReady(ui, settings)) return;
+  const lock = takeDocumentLock(ui, TITLE);
+  if (!lock) return;
   try {
     const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
     const me = currentUserEmail();
@@ -99,11 +89,8 @@ function turnOnHourlyRefresh() {
 function turnOffHourlyRefresh() {
   requireEveryScope();
   const ui = SpreadsheetApp.getUi();
-  const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(LOCK_WAIT_MS)) {
-    ui.alert(TITLE, MESSAGES.busy, ui.ButtonSet.OK);
-    return;
-  }
+  const lock = takeDocumentLock(ui, TITLE);
+  if (!lock) return;
   try {
     const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
     const me = currentUserEmail();
@@ -181,9 +168,7 @@ function refreshStatusHourly(e) {
 function refreshTabs(spreadsheet, startedAt, nextSheetId) {
   const done = { rows: 0, changed: 0, tabs: 0, error: '', stopped: false, nextSheetId: '' };
   const settings = getSettings();
-  const missing = [];
-  if (!settings.functionUrl) missing.push('function URL');
-  if (!settings.interviewId) missing.push('interview ID');
+  const missing = missingSettings(settings);
   if (missing.length) {
     done.error = missingSettingsText(missing);
     return done;

@@ -28,14 +28,7 @@ function sendPersonalInvitations() {
     ui.alert(dialogTitle(settings), MESSAGES.personalInTestMode, ui.ButtonSet.OK);
     return;
   }
-  const missing = [];
-  if (!settings.functionUrl) missing.push('function URL');
-  if (!settings.interviewId) missing.push('interview ID');
-  if (missing.length) {
-    ui.alert(TITLE, missingSettingsText(missing), ui.ButtonSet.OK);
-    showSettings();
-    return;
-  }
+  if (!settingsReady(ui, settings)) return;
   const selection = readSelection();
   if (selection.rows.length === 0) {
     ui.alert(TITLE, joinSentences([MESSAGES.nothingSelected, hiddenSentence(selection.hidden)]), ui.ButtonSet.OK);

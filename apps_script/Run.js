@@ -21,6 +21,20 @@ const CALL_RESERVE_MS = 90 * 1000;
 /** How long to wait for another run in this Sheet to finish before telling the user. */
 const LOCK_WAIT_MS = 2000;
 
+/**
+ * For a menu item: the document lock, so that two runs never work on one Sheet at once; null (after saying that
+ * another run is going on) when it is held.
+ * @param {GoogleAppsScript.Base.Ui} ui the spreadsheet's UI
+ * @param {string} title the dialog's title
+ * @return {GoogleAppsScript.Lock.Lock|null} the lock, to release when done
+ */
+function takeDocumentLock(ui, title) {
+  const lock = LockService.getDocumentLock();
+  if (lock.tryLock(LOCK_WAIT_MS)) return lock;
+  ui.alert(title, MESSAGES.busy, ui.ButtonSet.OK);
+  return null;
+}
+
 /** Answer fields the script writes itself for rows the function could not write, in column order. */
 const WRITTEN_FIELDS = ['interview_url', 'result', 'profile_interview_id'];
 
@@ -88,11 +102,8 @@ function runFromMenu(type, startedAt, extra) {
   if (extra && typeof extra.message === 'string') job.message = extra.message;
   const title = dialogTitle(job.settings);
   const ui = SpreadsheetApp.getUi();
-  const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(LOCK_WAIT_MS)) {
-    ui.alert(title, MESSAGES.busy, ui.ButtonSet.OK);
-    return;
-  }
+  const lock = takeDocumentLock(ui, title);
+  if (!lock) return;
   try {
     const plan = processRows(job, { dryRun: true, force: false });
     if (plan.error || plan.stopped) {
@@ -156,14 +167,7 @@ function runFromMenu(type, startedAt, extra) {
 function prepareJob(type, startedAt, select) {
   const ui = SpreadsheetApp.getUi();
   const settings = getSettings();
-  const missing = [];
-  if (!settings.functionUrl) missing.push('function URL');
-  if (!settings.interviewId) missing.push('interview ID');
-  if (missing.length) {
-    ui.alert(TITLE, missingSettingsText(missing), ui.ButtonSet.OK);
-    showSettings();
-    return null;
-  }
+  if (!settingsReady(ui, settings)) return null;
   const selection = (select || readSelection)();
   if (selection.rows.length === 0) {
     ui.alert(TITLE, joinSentences([MESSAGES.nothingSelected, hiddenSentence(selection.hidden)]), ui.ButtonSet.OK);

@@ -78,6 +78,32 @@ function isAllowedFunctionUrl(url) {
  * Test mode is off and the language of personal invitations DEFAULT_LANGUAGE unless saved otherwise.
  * @return {Settings} the saved settings, empty strings when unset
  */
+/**
+ * The settings a call to the function needs that are not set yet, named for the recruiter.
+ * @param {{functionUrl: string, interviewId: string}} settings the saved settings
+ * @return {string[]} e.g. ["function URL", "interview ID"]; empty when both are set
+ */
+function missingSettings(settings) {
+  const missing = [];
+  if (!settings.functionUrl) missing.push('function URL');
+  if (!settings.interviewId) missing.push('interview ID');
+  return missing;
+}
+
+/**
+ * For a menu item: true when the settings a call needs are set; otherwise says which are missing and opens Settings.
+ * @param {GoogleAppsScript.Base.Ui} ui the spreadsheet's UI
+ * @param {{functionUrl: string, interviewId: string}} settings the saved settings
+ * @return {boolean} whether the menu item may go on
+ */
+function settingsReady(ui, settings) {
+  const missing = missingSettings(settings);
+  if (!missing.length) return true;
+  ui.alert(TITLE, missingSettingsText(missing), ui.ButtonSet.OK);
+  showSettings();
+  return false;
+}
+
 function getSettings() {
   const props = PropertiesService.getDocumentProperties();
   return {

@@ -25,11 +25,8 @@ function refreshInterviewStatus() {
   if (!job) return;
   const ui = SpreadsheetApp.getUi();
   const title = dialogTitle(job.settings);
-  const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(LOCK_WAIT_MS)) {
-    ui.alert(title, MESSAGES.busy, ui.ButtonSet.OK);
-    return;
-  }
+  const lock = takeDocumentLock(ui, title);
+  if (!lock) return;
   try {
     const outcome = processRows(job, {
       dryRun: false,
