@@ -33,6 +33,9 @@ from enum import StrEnum
 
 from jobmojito_sheets.row_status import RowStatus
 
+# The run type whose candidates JobMojito emails, with no link (`request_body.INVITE_TYPES`).
+PERSONAL_INVITATION = "personal_invitation"
+
 
 class RecordState(StrEnum):
     CLAIMED = "claimed"
@@ -55,6 +58,9 @@ class Record:
     interview_url: str = ""
     profile_interview_id: str = ""
     is_test: bool = False
+    # The run's `type` ("url", "invitation", "personal_invitation"); "" in records kept before
+    # runs said it.
+    invite_type: str = ""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -70,6 +76,7 @@ class Record:
             "interview_url": self.interview_url,
             "profile_interview_id": self.profile_interview_id,
             "is_test": self.is_test,
+            "invite_type": self.invite_type,
         }
 
     @classmethod
@@ -87,7 +94,18 @@ class Record:
             interview_url=str(data.get("interview_url", "") or ""),
             profile_interview_id=str(data.get("profile_interview_id", "") or ""),
             is_test=data.get("is_test") is True,
+            invite_type=str(data.get("invite_type", "") or ""),
         )
+
+    @property
+    def emailed(self) -> bool:
+        """Whether this candidate was sent by a personal invitation (`/invite-users`: JobMojito
+        emails the invitation and no link exists): the run said so, or, in a record kept before
+        runs said their type, it is registered without a link, which only `/invite-users`
+        leaves (a registration's `ok` always has its link)."""
+        if self.invite_type:
+            return self.invite_type == PERSONAL_INVITATION
+        return self.state is RecordState.REGISTERED and not self.interview_url
 
     @property
     def key(self) -> str:
