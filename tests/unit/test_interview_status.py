@@ -24,7 +24,7 @@ from jobmojito_sheets.interview_status import (
 )
 from jobmojito_sheets.layout import STATUS_COLUMNS, find_status_layout
 from jobmojito_sheets.registry import Record, RecordState
-from jobmojito_sheets.results import value_ranges
+from jobmojito_sheets.results import CellValue, value_ranges
 from jobmojito_sheets.row_status import (
     NOT_REFRESHED_YET,
     OK,
@@ -367,7 +367,10 @@ def test_numbers_are_written_as_numbers_in_runs_of_adjacent_cells() -> None:
 
 def test_adjacent_rows_writing_the_same_status_cells_are_one_range() -> None:
     layout = find_status_layout([["Name", "Email"]], 2)
-    cells = {2: {"score": 87, "decision": "selected"}, 3: {"score": 9.5, "decision": ""}}
+    cells: dict[int, dict[str, CellValue]] = {
+        2: {"score": 87, "decision": "selected"},
+        3: {"score": 9.5, "decision": ""},
+    }
     data = value_ranges("Tab", layout, {**cells, 5: {"score": 1}})
     assert data == [
         {"range": "'Tab'!D2:E3", "values": [[87, "selected"], [9.5, ""]]},
