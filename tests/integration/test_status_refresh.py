@@ -217,17 +217,26 @@ def test_test_results_count_only_when_the_refresh_asks_for_them(
     assert header_and_rows(sheet)[1][0][2:4] == ["completed", "99"]
 
 
+def left_pending(
+    sheet: SheetUnderTest, function: FunctionProcess, ranges: list[str], **fields: Any
+) -> dict[str, str]:
+    """Invite these rows, but let only the pending markers land (every later Sheets write
+    fails): the links stay in the record (and in the lost answer). Returns the links sent so
+    far, by email."""
+    world = sheet.world
+    world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
+    ok(sheet.call(function, ranges, **fields))
+    world.sheets.clear_faults()
+    return {c.email: c.url or "" for c in world.jobmojito.credits}
+
+
 def test_pending_rows_settle_with_the_link_the_record_kept(
     start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
 ) -> None:
     function = start_function(SHEETS_WRITE_INTERVAL_SECONDS="0.01")
     sheet = new_sheet(people("kept", 3))
-    # Only the markers land; the links stay in the record (and in the lost answer).
-    world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
-    ok(sheet.call(function, ["2:4"]))
-    world.sheets.clear_faults()
+    links = left_pending(sheet, function, ["2:4"])
     assert all(row[3].startswith("Pending (") for row in header_and_rows(sheet)[1])
-    links = {c.email: c.url for c in world.jobmojito.credits}
     credits = len(world.jobmojito.credits)
 
     answer = refresh(sheet, function, ["2:4"])
@@ -426,11 +435,7 @@ def test_rows_moved_while_the_results_are_read_get_their_own_status_and_link(
         world, [["Name", "Email"]] + [[f"C{i}", e] for i, e in enumerate(emails)], 2
     )
     ok(sheet.call(function, ["2:4"]))  # registered, their links in the Sheet
-    # Rows 5 to 7 are left pending: only the markers land, the links stay in the record.
-    world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
-    ok(sheet.call(function, ["5:7"]))
-    world.sheets.clear_faults()
-    links = {c.email: c.url for c in world.jobmojito.credits}
+    links = left_pending(sheet, function, ["5:7"])  # the links of rows 5 to 7 in the record
     profiles = {r["candidate_email"]: r["profile_interview_id"] for r in world.jobmojito.results()}
     world.jobmojito.complete(emails[0], score=91)
     world.jobmojito.decide(emails[0], "selected")
@@ -522,11 +527,7 @@ def test_a_test_runs_pending_rows_settle_from_the_test_records_in_a_test_refresh
 ) -> None:
     function = start_function(SHEETS_WRITE_INTERVAL_SECONDS="0.01")
     sheet = new_sheet(people("trial", 2))
-    # Only the markers land; the test links stay in the test records.
-    world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
-    ok(sheet.call(function, ["2:3"], is_test=True))
-    world.sheets.clear_faults()
-    links = {c.email: c.url for c in world.jobmojito.credits}
+    links = left_pending(sheet, function, ["2:3"], is_test=True)  # in the test records
     plain = refresh(sheet, function, ["2:3"])  # test results and test records ignored
     assert statuses(plain) == ["still_pending"] * 2
     tested = refresh(sheet, function, ["2:3"], is_test=True)
