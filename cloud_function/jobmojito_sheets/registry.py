@@ -16,7 +16,9 @@ and sends nothing.
 | JobMojito's per-row `Error: …`         | released (deleted)    |
 | not sent (not processed, not started, not marked) | released   |
 
-A personal invitation is recorded with its `profile_interview_id` (no link comes back). Its
+A personal invitation is recorded with its `profile_interview_id` (no link comes back). Every
+record keeps its run's `type` (`invite_type`), so the status refresh settles a personal
+invitation's pending row in its own words (`Record.emailed`). Its
 `Skipped` spent nothing, but the candidate has the interview in JobMojito, so it is recorded
 as registered too: a later run must not send it again either.
 
