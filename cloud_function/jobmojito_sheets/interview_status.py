@@ -13,29 +13,37 @@ compared as the Sheets API reads them back (formatted values: the number 87 read
 only those that differ are written, so a row already current is never rewritten.
 
 A row left `Pending (run …)` by an interrupted run is settled when its candidate is known:
-its link and `ok` when the registration record kept the link, else `SETTLED_NO_LINK`; a
-pending row nobody knows stays pending (`still_pending`).
+its link and `ok` (`ok (test)` for a test run's) when the registration record kept the link;
+`SETTLED_INVITED` for a personal invitation's (JobMojito emailed it; no link exists); else
+`SETTLED_NO_LINK`. A pending row nobody knows stays pending (`still_pending`).
+
+The cells are written where each row stands at write time (`locate`): found by its email, and
+still holding the `profile_interview_id` (and, for a settled row, the result) it was read
+with. A row that cannot be found for certain is not written (`NOT_REFRESHED_MOVED`,
+`not_yet`): the next call reads it again, so a status or link never lands in another row.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
-
-from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from jobmojito_sheets.candidate import MAX_CELL_LENGTH, email_key, normalized_email
 from jobmojito_sheets.layout import STATUS_COLUMNS, Layout
 from jobmojito_sheets.plan import Cells, email_problem
 from jobmojito_sheets.registry import Record, RecordState
+from jobmojito_sheets.results import CellValue
 from jobmojito_sheets.row_status import (
     EMAIL_EMPTY,
+    NOT_REFRESHED_MOVED,
     NOT_REFRESHED_YET,
     OK,
+    OK_TEST,
     OTHER_INTERVIEW,
+    SETTLED_INVITED,
     SETTLED_NO_LINK,
     STATUS_UNCHANGED,
     STATUS_UPDATED,
@@ -44,7 +52,6 @@ from jobmojito_sheets.row_status import (
     cell_state,
 )
 
-CellValue = str | int | float
 NOT_STARTED = "not started"
 _NOT_STARTED_CODE = "not_started"  # JobMojito's coach_status before the candidate starts
 SUMMARY_FIELDS = (
@@ -349,7 +356,7 @@ def refresh_row(
         return Refreshed(row.row, row.email, RowStatus.STILL_PENDING, STILL_PENDING, values, writes)
     link = registered.interview_url if registered is not None else ""
     link = link if "interview_url" in outputs else ""
-    settled: dict[str, CellValue] = {"result": OK if link else SETTLED_NO_LINK}
+    settled: dict[str, CellValue] = {"result": settled_result(stored, link)}
     if link and link != row.interview_url:
         settled["interview_url"] = link
     pid = record.profile_interview_id if record is not None else ""
@@ -358,6 +365,24 @@ def refresh_row(
         settled["profile_interview_id"] = pid
     text = str(settled["result"])
     return Refreshed(row.row, row.email, RowStatus.SETTLED, text, values, {**writes, **settled})
+
+
+def settled_result(stored: Record | None, link: str) -> str:
+    """The result cell of a pending row the refresh settles: `ok` with the link the record
+    kept (`ok (test)` for a test run's), a personal invitation's own words (it has no link:
+    JobMojito emailed the candidate), else `SETTLED_NO_LINK`."""
+    if link and stored is not None:
+        return OK_TEST if stored.is_test else OK
+    if stored is not None and stored.emailed:
+        return SETTLED_INVITED
+    return SETTLED_NO_LINK
+
+
+def settling_record(real: Record | None, test: Record | None) -> Record | None:
+    """The record that settles a pending row: its candidate's real record, else (a refresh
+    that includes test results) its test record. A test record counts only where no real run
+    ever claimed the candidate, so a real row is never settled with a test link."""
+    return real if real is not None else test
 
 
 def refresh_rows(
@@ -425,30 +450,44 @@ def summarize_refresh(refreshed: Iterable[Refreshed]) -> dict[str, int]:
     return summary
 
 
-# --- the write --------------------------------------------------------------------------
+# --- the write ---------------------------------------------------------------------------
 
 
-def status_ranges(
-    tab_title: str, layout: Layout, cells_by_row: Mapping[int, Mapping[str, CellValue]]
-) -> list[dict[str, object]]:
-    """`values.batchUpdate` data for these cells (numbers stay numbers): one range per run of
-    adjacent cells of a row."""
-    data: list[dict[str, object]] = []
-    for row, cells in sorted(cells_by_row.items()):
-        run: list[tuple[int, CellValue]] = []
-        for column, value in sorted(
-            ((layout.outputs[name], v) for name, v in cells.items()), key=lambda cell: cell[0]
-        ):
-            if run and column != run[-1][0] + 1:
-                data.append(_range(tab_title, row, run))
-                run = []
-            run.append((column, value))
-        if run:
-            data.append(_range(tab_title, row, run))
-    return data
+def write_checks(
+    rows: Iterable[StatusRow], refreshed: Iterable[Refreshed], layout: Layout
+) -> tuple[dict[int, tuple[str, str]], dict[int, dict[int, str]]]:
+    """What each row to write must still hold at write time to be written where it stands
+    then: its email and result cell (`locate.locate_rows`, keyed by the row read), and the
+    cells `locate.confirm_located` checks: its `profile_interview_id` cell (where the tab has
+    that column, empty or not) and, for a row whose result cell is written, that cell."""
+    writing = {item.row: item for item in refreshed if item.writes}
+    pid = layout.outputs.get("profile_interview_id")
+    result = layout.outputs.get("result")
+    expected: dict[int, tuple[str, str]] = {}
+    held: dict[int, dict[int, str]] = {}
+    for row in rows:
+        item = writing.get(row.row)
+        if item is None:
+            continue
+        expected[row.row] = (row.email, row.result)
+        checks = held.setdefault(row.row, {})
+        if pid is not None:
+            checks[pid] = row.profile_interview_id
+        if result is not None and "result" in item.writes:
+            checks[result] = row.result
+    return expected, held
 
 
-def _range(tab_title: str, row: int, run: list[tuple[int, CellValue]]) -> dict[str, object]:
-    first, last = rowcol_to_a1(row, run[0][0] + 1), rowcol_to_a1(row, run[-1][0] + 1)
-    a1 = first if first == last else f"{first}:{last}"
-    return {"range": absolute_range_name(tab_title, a1), "values": [[v for _, v in run]]}
+def written_at(refreshed: Iterable[Refreshed], written: Mapping[int, int]) -> list[Refreshed]:
+    """The rows after the write: a written row answered where it was written; a row that had
+    cells to write but was not written (not found for certain) `not_yet`, untouched, for the
+    next call; the others as they were."""
+    after: list[Refreshed] = []
+    for item in refreshed:
+        if not item.writes:
+            after.append(item)
+        elif item.row in written:
+            after.append(replace(item, row=written[item.row]))
+        else:
+            after.append(Refreshed(item.row, item.email, RowStatus.NOT_YET, NOT_REFRESHED_MOVED))
+    return after

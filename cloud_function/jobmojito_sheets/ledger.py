@@ -37,6 +37,9 @@ class Ledger:
     interview_id: str
     # Test mode: every claim, answer and look-up is in the test records' own key space.
     is_test: bool = False
+    # The run's `type`, kept in each record (a status refresh settles a personal invitation's
+    # pending row with its own words: no link exists for it).
+    invite_type: str = ""
 
     def _record(self, planned: PlannedRow, state: RecordState, outcome: Outcome | None) -> Record:
         return Record(
@@ -52,6 +55,7 @@ class Ledger:
             interview_url=(outcome.interview_url or "") if outcome else "",
             profile_interview_id=(outcome.profile_interview_id or "") if outcome else "",
             is_test=self.is_test,
+            invite_type=self.invite_type,
         )
 
     def lookup(self, rows: Sequence[PlannedRow]) -> dict[str, Record]:

@@ -97,3 +97,27 @@ def registered_rows(
         if number > header_row and email and cell_state(result) is not None:
             taken.setdefault(email, number)
     return taken
+
+
+def confirm_located(
+    located: Mapping[int, int | None],
+    held: Mapping[int, Mapping[int, str]],
+    columns: Mapping[int, Sequence[Sequence[str]]],
+) -> dict[int, int | None]:
+    """`locate_rows`' answer, keeping only the rows whose other cells still hold, where the row
+    stands now, what they held when read; the others map to None (not written).
+
+    `held` gives, per row, the cells to check by column index, as read (a status refresh checks
+    the row's `profile_interview_id` cell, and the result cell of a row it settles); `columns`
+    those columns as read now, from row 1 down. A column not read counts as empty.
+    """
+    now = {index: _column(cells) for index, cells in columns.items()}
+    confirmed: dict[int, int | None] = {}
+    for row, at in located.items():
+        checks = held.get(row, {})
+        if at is not None and any(
+            now.get(index, {}).get(at, "") != text.strip() for index, text in checks.items()
+        ):
+            at = None
+        confirmed[row] = at
+    return confirmed

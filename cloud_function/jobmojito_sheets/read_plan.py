@@ -11,10 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from jobmojito_sheets.errors import TooLarge
 from jobmojito_sheets.layout import column_letter
-from jobmojito_sheets.selection import Span
+from jobmojito_sheets.selection import Span, plan_reads
 
 Cells = dict[int, str]  # a row's cells by 0-based column index
+ColumnGroups = Sequence[tuple[int, int]]  # runs of adjacent column indexes, (first, last)
+
+# Ranges in one read of the selection (they travel in the request's URL).
+MAX_READ_RANGES = 50
+# A selection is read in at most this many reads; rows between its blocks are read (and
+# ignored) to join them, up to this many per MAX_ROWS row.
+MAX_SELECTION_READS = 4
+BRIDGED_ROWS_PER_MAX_ROW = 10
 
 
 def column_groups(columns: Iterable[int]) -> list[tuple[int, int]]:
@@ -74,3 +83,47 @@ def any_filled(cells_by_row: Mapping[int, Cells], columns: Iterable[int]) -> boo
     """Whether any of these columns holds something in any row read."""
     columns = list(columns)
     return any(cells.get(c, "") != "" for cells in cells_by_row.values() for c in columns)
+
+
+def row_reads(below_top: Sequence[Span], groups: ColumnGroups, max_rows: int) -> list[list[Span]]:
+    """The reads of the selected rows below the top rows, in these column groups: each a list
+    of row spans (crossed with the groups by `blocks`), at most `MAX_SELECTION_READS` of them
+    (the invite run and the status refresh plan them alike). Raises TooLarge when the
+    selection's blocks lie too far apart for that."""
+    if not below_top:
+        return []
+    reads = plan_reads(
+        below_top,
+        per_read=max(1, MAX_READ_RANGES // len(groups)),
+        max_reads=MAX_SELECTION_READS,
+        bridge_rows=BRIDGED_ROWS_PER_MAX_ROW * max_rows,
+    )
+    if reads is None:
+        raise TooLarge(
+            f"The selection is split into {len(below_top)} blocks far apart in the tab; select "
+            "the rows in fewer blocks (or fewer at a time) and run again."
+        )
+    return reads
+
+
+def readable_guess(guess: ColumnGroups | None, column_count: int) -> ColumnGroups | None:
+    """A remembered guess of the columns to read, if the grid still has all of them (it may
+    have shrunk since)."""
+    if guess is None or any(last >= column_count for _, last in guess):
+        return None
+    return guess
+
+
+def covers(guess: ColumnGroups, groups: ColumnGroups) -> bool:
+    """Whether reading the guessed column groups brings every column of `groups` (it may
+    bring more, which the rules ignore)."""
+    return all(any(a <= first and last <= b for a, b in guess) for first, last in groups)
+
+
+def widened(groups: ColumnGroups, more: int, column_count: int) -> tuple[tuple[int, int], ...]:
+    """The groups with the last one `more` columns wider, within the grid: the columns an
+    invite run read of a tab, and the status columns a refresh finds or puts right of them."""
+    if not groups:
+        return ()
+    *rest, (first, last) = groups
+    return (*rest, (first, min(last + more, column_count - 1)))

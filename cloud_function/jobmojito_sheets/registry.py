@@ -16,7 +16,9 @@ and sends nothing.
 | JobMojito's per-row `Error: …`         | released (deleted)    |
 | not sent (not processed, not started, not marked) | released   |
 
-A personal invitation is recorded with its `profile_interview_id` (no link comes back). Its
+A personal invitation is recorded with its `profile_interview_id` (no link comes back). Every
+record keeps its run's `type` (`invite_type`), so the status refresh settles a personal
+invitation's pending row in its own words (`Record.emailed`). Its
 `Skipped` spent nothing, but the candidate has the interview in JobMojito, so it is recorded
 as registered too: a later run must not send it again either.
 
@@ -32,6 +34,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from jobmojito_sheets.row_status import RowStatus
+
+# The run type whose candidates JobMojito emails, with no link (`request_body.INVITE_TYPES`).
+PERSONAL_INVITATION = "personal_invitation"
 
 
 class RecordState(StrEnum):
@@ -55,6 +60,9 @@ class Record:
     interview_url: str = ""
     profile_interview_id: str = ""
     is_test: bool = False
+    # The run's `type` ("url", "invitation", "personal_invitation"); "" in records kept before
+    # runs said it.
+    invite_type: str = ""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -70,6 +78,7 @@ class Record:
             "interview_url": self.interview_url,
             "profile_interview_id": self.profile_interview_id,
             "is_test": self.is_test,
+            "invite_type": self.invite_type,
         }
 
     @classmethod
@@ -87,7 +96,18 @@ class Record:
             interview_url=str(data.get("interview_url", "") or ""),
             profile_interview_id=str(data.get("profile_interview_id", "") or ""),
             is_test=data.get("is_test") is True,
+            invite_type=str(data.get("invite_type", "") or ""),
         )
+
+    @property
+    def emailed(self) -> bool:
+        """Whether this candidate was sent by a personal invitation (`/invite-users`: JobMojito
+        emails the invitation and no link exists): the run said so, or, in a record kept before
+        runs said their type, it is registered without a link, which only `/invite-users`
+        leaves (a registration's `ok` always has its link)."""
+        if self.invite_type:
+            return self.invite_type == PERSONAL_INVITATION
+        return self.state is RecordState.REGISTERED and not self.interview_url
 
     @property
     def key(self) -> str:

@@ -147,17 +147,23 @@ def match_results(
     return outcomes
 
 
+# A cell as the function writes it (RAW): text, or a number (a status refresh's score).
+CellValue = str | int | float
+
+
 def value_ranges(
-    tab_title: str, layout: Layout, cells_by_row: Mapping[int, Mapping[str, str]]
+    tab_title: str, layout: Layout, cells_by_row: Mapping[int, Mapping[str, CellValue]]
 ) -> list[dict[str, object]]:
-    """`values.batchUpdate` data for the given output cells: one range per block of adjacent
-    rows that write the same adjacent columns (a wave of markers on rows 2 to 1,001 is one
-    range of 1,000 values, not 1,000 ranges); nothing else is covered."""
-    blocks: list[tuple[int, int, int, list[list[str]]]] = []  # first row, columns, values
+    """`values.batchUpdate` data for the given cells, by their column's name in
+    `layout.outputs` (the output columns, and a status refresh's status columns): one range
+    per block of adjacent rows that write the same adjacent columns (a wave of markers on rows
+    2 to 1,001 is one range of 1,000 values, not 1,000 ranges); nothing else is covered.
+    Numbers stay numbers."""
+    blocks: list[tuple[int, int, int, list[list[CellValue]]]] = []  # first row, columns, values
     open_blocks: dict[tuple[int, int], int] = {}  # columns -> index of the block at the last row
     for row, cells in sorted(cells_by_row.items()):
         by_column = sorted((layout.outputs[name], value) for name, value in cells.items())
-        runs: list[list[tuple[int, str]]] = []
+        runs: list[list[tuple[int, CellValue]]] = []
         for column, value in by_column:
             if runs and column == runs[-1][-1][0] + 1:
                 runs[-1].append((column, value))
@@ -184,7 +190,7 @@ def header_cells(layout: Layout) -> dict[str, str]:
 
 
 def _range(
-    tab_title: str, first_row: int, left: int, right: int, values: list[list[str]]
+    tab_title: str, first_row: int, left: int, right: int, values: list[list[CellValue]]
 ) -> dict[str, object]:
     first = rowcol_to_a1(first_row, left + 1)
     last = rowcol_to_a1(first_row + len(values) - 1, right + 1)

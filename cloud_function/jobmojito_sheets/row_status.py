@@ -87,6 +87,11 @@ ALREADY_INVITED = "Skipped: already invited; JobMojito sent nothing"
 SETTLED_NO_LINK = (
     "ok (registered; its link was not kept: invite this row again with force for a fresh link)"
 )
+# A pending row of a personal invitation (`/invite-users`: JobMojito emails the candidate, no
+# link exists) that the status refresh found registered.
+SETTLED_INVITED = (
+    "Invited: JobMojito has this candidate's emailed invitation (the run's answer was lost)"
+)
 
 # What a status refresh answers of each row (`result` in its answer; the Sheet's result cell
 # is written only for a row it settles).
@@ -98,6 +103,11 @@ STILL_PENDING = (
     "check in JobMojito, then invite the row again with force"
 )
 NOT_REFRESHED_YET = "Not refreshed yet: the function's time ran out; the next call continues"
+# A row the refresh would have written, but which it could not find for certain when it wrote
+# (the recruiter sorted, inserted or edited rows while JobMojito's pages were read).
+NOT_REFRESHED_MOVED = (
+    "Not refreshed yet: the row moved or changed while the refresh ran; the next call continues"
+)
 
 # Statuses whose result text the Sheet holds; the others leave the cell as it was before the
 # run (a row that is `not_sent` or `not_yet` gets back what it held, its marker removed).
@@ -155,14 +165,15 @@ def cell_state(result_cell: str) -> RowStatus | None:
     `ok` (any case, also `ok (test)` and the settled `ok (registered; …)`) is registered, with
     or without a link in the row: its credit is spent, and sending it again would spend
     another. So is a personal invitation's `Invited: …`, `Activated: …` and
-    `Skipped: already invited; …`. A pending marker may be registered: JobMojito's answer
-    never came. Anything else (empty, an old error, an old duplicate) may be sent.
+    `Skipped: already invited; …`, and the refresh's settled `SETTLED_INVITED`. A pending
+    marker may be registered: JobMojito's answer never came. Anything else (empty, an old
+    error, an old duplicate) may be sent.
     """
     text = result_cell.strip()
     lower = text.lower()
     if lower == OK or lower.startswith(OK + " ("):
         return RowStatus.REGISTERED
-    if text in (INVITED, ACTIVATED, ALREADY_INVITED):
+    if text in (INVITED, ACTIVATED, ALREADY_INVITED, SETTLED_INVITED):
         return RowStatus.REGISTERED
     if text.startswith(_PENDING_PREFIX):
         return RowStatus.INTERRUPTED

@@ -17,7 +17,6 @@ This is the imperative shell that strings the pure rules together. Its promises:
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import secrets
 import threading
@@ -28,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jobmojito_sheets.claim import Claim, claim_rows, held_by_records, unmarked
-from jobmojito_sheets.column_memory import ColumnMemory, Groups
+from jobmojito_sheets.column_memory import ColumnMemory
 from jobmojito_sheets.config import Settings
 from jobmojito_sheets.credits import Credits, shortfall
 from jobmojito_sheets.deadline import Deadline
@@ -36,18 +35,10 @@ from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError, NotFound, TooLarge
 from jobmojito_sheets.finish import ending, run_error, run_fails
 from jobmojito_sheets.jobmojito import JobMojitoClient, JobMojitoFailure, NotStarted, UserPayload
-from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_header_row, find_layout
+from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_layout
 from jobmojito_sheets.ledger import Ledger
 from jobmojito_sheets.locate import registered_rows
 from jobmojito_sheets.plan import Plan, PlannedRow, batches, plan_invites, read_rows
-from jobmojito_sheets.read_plan import (
-    Block,
-    Cells,
-    any_filled,
-    blocks,
-    column_groups,
-    merge_cells,
-)
 from jobmojito_sheets.registry import REGISTERED_BY, RELEASED_BY
 from jobmojito_sheets.request_body import InviteRequest
 from jobmojito_sheets.results import ItemReader, Outcome, link_outcome, reader
@@ -60,26 +51,18 @@ from jobmojito_sheets.row_status import (
 )
 from jobmojito_sheets.schedule import BatchTimes
 from jobmojito_sheets.selection import (
-    Span,
     clip_spans,
-    plan_reads,
     rows_in,
     selected_spans,
     span_rows,
 )
+from jobmojito_sheets.selection_read import read_selected_cells
 from jobmojito_sheets.settle import settle_batch, stop_error
 from jobmojito_sheets.sheets import SheetsGateway, Tab
 from jobmojito_sheets.store import RegistrationStore, StoreUnavailable
 from jobmojito_sheets.writer import Flushed, SheetWriter, Snapshot
 
 log = logging.getLogger(__name__)
-
-# Ranges in one read of the selection (they travel in the request's URL).
-MAX_READ_RANGES = 50
-# A selection is read in at most this many reads; rows between its blocks are read (and
-# ignored) to join them, up to this many per MAX_ROWS row.
-MAX_SELECTION_READS = 4
-BRIDGED_ROWS_PER_MAX_ROW = 10
 
 
 def find_tab(tabs: Sequence[Tab], request: InviteRequest) -> Tab:
@@ -103,30 +86,8 @@ def _too_many(count: int, limit: int) -> TooLarge:
     )
 
 
-def _too_spread(spans: int) -> TooLarge:
-    return TooLarge(
-        f"The selection is split into {spans} blocks far apart in the tab; select the rows in "
-        "fewer blocks (or fewer at a time) and run again."
-    )
-
-
 # The columns each tab was last read in (`column_memory`), shared by the process's calls.
 COLUMNS_LAST_READ = ColumnMemory()
-
-
-def _reads(below_top: list[Span], groups: Groups, max_rows: int) -> list[list[Span]]:
-    """The reads of the selected rows below the top rows, in these column groups."""
-    if not below_top:
-        return []
-    reads = plan_reads(
-        below_top,
-        per_read=max(1, MAX_READ_RANGES // len(groups)),
-        max_reads=MAX_SELECTION_READS,
-        bridge_rows=BRIDGED_ROWS_PER_MAX_ROW * max_rows,
-    )
-    if reads is None:
-        raise _too_spread(len(below_top))
-    return reads
 
 
 def read_selection(
@@ -145,36 +106,10 @@ def read_selection(
     below_top = clip_spans(spans, HEADER_SEARCH_ROWS + 1)
     if span_rows(below_top) > max_rows:
         raise _too_many(span_rows(spans), max_rows)
-    selected = set(rows_in(spans))
-    top = min(HEADER_SEARCH_ROWS, tab.row_count)
-    key = (request.spreadsheet_id, tab.sheet_id)
-    guess = COLUMNS_LAST_READ.get(key)
-    if guess is not None and any(last >= tab.column_count for _, last in guess):
-        guess = None  # the grid has shrunk since: those columns cannot be read
-    guessed: list[Block] = []
-    if guess and below_top:
-        with contextlib.suppress(TooLarge):  # the guess would not fit; the real columns may
-            guessed = blocks(_reads(below_top, guess, max_rows)[0], guess)
-    read = sheets.read(tab, [f"1:{top}", *(b.a1 for b in guessed)])
-    top_rows = read[0] if read else []
-    header_row = find_header_row(top_rows) or 0
-    top_widest = max((len(c) for n, c in enumerate(top_rows, 1) if n >= header_row), default=0)
-    layout = find_layout(top_rows, top_widest)
-    free = [i for i in layout.new_headers if i < tab.column_count]  # where new outputs go
-    groups = tuple(column_groups([*layout.columns_read(), *free]))
-    COLUMNS_LAST_READ.put(key, groups)
-    reads = _reads(below_top, groups, max_rows)
-    cells_by_row: dict[int, Cells] = {
-        n: dict(enumerate(cells)) for n, cells in enumerate(top_rows, 1) if n in selected
-    }
-    if guessed and guess == groups:  # the first read brought the selection's first part too
-        merge_cells(cells_by_row, guessed, read[1:], selected)
-        reads = reads[1:]
-    for spans_of_read in reads:
-        ranges = blocks(spans_of_read, groups)
-        merge_cells(cells_by_row, ranges, sheets.read(tab, [r.a1 for r in ranges]), selected)
-    if free and any_filled(cells_by_row, free):
-        layout = find_layout(top_rows, max(top_widest, tab.column_count))
+    layout, cells_by_row = read_selected_cells(
+        sheets, tab, below_top, set(rows_in(spans)), find=find_layout, memory=COLUMNS_LAST_READ,
+        key=(request.spreadsheet_id, tab.sheet_id), max_rows=max_rows,
+    )  # fmt: skip
     candidates = read_rows(layout, cells_by_row)
     if len(candidates) > max_rows:
         raise _too_many(len(candidates), max_rows)
@@ -511,7 +446,7 @@ def run(
     run_id = secrets.token_hex(8)
     ledger = Ledger(
         store, run_id, caller, request.spreadsheet_id, tab.title, request.interview_id,
-        is_test=request.is_test,
+        is_test=request.is_test, invite_type=request.type,
     )  # fmt: skip
     if request.dry_run:
         return preview(

@@ -4,25 +4,33 @@ RAW write."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from jobmojito_sheets.errors import InviteError
 from jobmojito_sheets.layout import Layout, column_letter
-from jobmojito_sheets.locate import header_still_matches, locate_rows
-from jobmojito_sheets.results import header_cells, value_ranges
+from jobmojito_sheets.locate import confirm_located, header_still_matches, locate_rows
+from jobmojito_sheets.results import CellValue, header_cells, value_ranges
 from jobmojito_sheets.sheets import SheetsGateway, Tab
 
 log = logging.getLogger(__name__)
 
 
+def column_range(index: int) -> str:
+    """A whole column in A1 notation ("F:F")."""
+    letter = column_letter(index)
+    return f"{letter}:{letter}"
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """The header row and the email and result columns, from row 1 down, as read."""
+    """The header row and the email and result columns, from row 1 down, as read (`results`
+    is empty when the tab has no result column), and any other columns asked for, by index."""
 
     header: list[str]
     emails: list[list[str]]
     results: list[list[str]]
+    columns: dict[int, list[list[str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -48,18 +56,25 @@ class SheetWriter:
     def header_row(self) -> int:
         return self._layout.header_row
 
-    def snapshot(self) -> Snapshot:
-        """One read: the header row, and the email and result columns of the whole tab."""
+    def snapshot(self, also: Sequence[int] = ()) -> Snapshot:
+        """One read: the header row, and the email and result columns of the whole tab (and the
+        columns `also` names, those the grid has)."""
         layout = self._layout
         header = layout.header_row
-        email = column_letter(layout.email)
-        result = column_letter(layout.outputs["result"])
-        if layout.outputs["result"] >= self._tab.column_count:  # it must exist to be read
-            self._grow_grid()
-        header_row, emails, results = self._sheets.read(
-            self._tab, [f"{header}:{header}", f"{email}:{email}", f"{result}:{result}"]
-        )
-        return Snapshot(header_row[0] if header_row else [], emails, results)
+        ranges = [f"{header}:{header}", column_range(layout.email)]
+        result = layout.outputs.get("result")  # a status refresh's tab may have none
+        if result is not None:
+            if result >= self._tab.column_count:  # it must exist to be read
+                self._grow_grid()
+            ranges.append(column_range(result))
+        others = [i for i in dict.fromkeys(also) if i != result and i < self._tab.column_count]
+        values = self._sheets.read(self._tab, [*ranges, *map(column_range, others)])
+        header_row, emails = values[0], values[1]
+        results = values[2] if result is not None else []
+        read = dict(zip(others, values[len(ranges) :], strict=True))
+        if result is not None:
+            read[result] = results
+        return Snapshot(header_row[0] if header_row else [], emails, results, read)
 
     def _grow_grid(self) -> None:
         """Add the columns the output columns need (writes outside the grid are refused)."""
@@ -74,7 +89,7 @@ class SheetWriter:
         return locate_rows(rows, snapshot.emails, snapshot.results, self._layout.header_row)
 
     def flush(
-        self, cells: Mapping[int, Mapping[str, str]], expected: Mapping[int, tuple[str, str]]
+        self, cells: Mapping[int, Mapping[str, CellValue]], expected: Mapping[int, tuple[str, str]]
     ) -> Flushed:
         """Take a snapshot, then write; see `write`."""
         if not cells:
@@ -87,20 +102,25 @@ class SheetWriter:
 
     def write(
         self,
-        cells: Mapping[int, Mapping[str, str]],
+        cells: Mapping[int, Mapping[str, CellValue]],
         expected: Mapping[int, tuple[str, str]],
         snapshot: Snapshot,
+        held: Mapping[int, Mapping[int, str]] | None = None,
     ) -> Flushed:
         """Write each row where the snapshot shows it now stands (one RAW write).
 
-        `expected` is each row's email and current result cell, as the run knows them.
+        `expected` is each row's email and current result cell, as the run knows them; `held`,
+        other cells (by column index, read in the snapshot) a row must still hold where it
+        stands now to be written (`locate.confirm_located`).
         """
         layout = self._layout
         if not header_still_matches(layout, snapshot.header, self._headers_written):
             log.warning("the header row changed during the run; nothing more is written")
             return Flushed(not_written=set(cells))
         located = self.locate({row: expected[row] for row in cells}, snapshot)
-        targets: dict[int, Mapping[str, str]] = {}
+        if held:
+            located = confirm_located(located, held, snapshot.columns)
+        targets: dict[int, Mapping[str, CellValue]] = {}
         flushed = Flushed()
         for row, values in cells.items():
             at = located[row]

@@ -3,8 +3,10 @@ JobMojito stand-ins and the registration record (the Firestore emulator)."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -28,7 +30,12 @@ MARKER = "Pending (run 0a1b2c, 2026-01-01 10:00 UTC)"
 SETTLED_NO_LINK = (
     "ok (registered; its link was not kept: invite this row again with force for a fresh link)"
 )
+SETTLED_INVITED = (
+    "Invited: JobMojito has this candidate's emailed invitation (the run's answer was lost)"
+)
 SHEETS_KINDS = ("spreadsheets.get", "values.batchGet", "values.batchUpdate")
+STATUS_HEADERS = ("interview_status", "score", "decision", "status_updated")
+_ids = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -210,17 +217,26 @@ def test_test_results_count_only_when_the_refresh_asks_for_them(
     assert header_and_rows(sheet)[1][0][2:4] == ["completed", "99"]
 
 
+def left_pending(
+    sheet: SheetUnderTest, function: FunctionProcess, ranges: list[str], **fields: Any
+) -> dict[str, str]:
+    """Invite these rows, but let only the pending markers land (every later Sheets write
+    fails): the links stay in the record (and in the lost answer). Returns the links sent so
+    far, by email."""
+    world = sheet.world
+    world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
+    ok(sheet.call(function, ranges, **fields))
+    world.sheets.clear_faults()
+    return {c.email: c.url or "" for c in world.jobmojito.credits}
+
+
 def test_pending_rows_settle_with_the_link_the_record_kept(
     start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
 ) -> None:
     function = start_function(SHEETS_WRITE_INTERVAL_SECONDS="0.01")
     sheet = new_sheet(people("kept", 3))
-    # Only the markers land; the links stay in the record (and in the lost answer).
-    world.sheets.inject("values.batchUpdate", 500, times=-1, retry_after=0, after=1)
-    ok(sheet.call(function, ["2:4"]))
-    world.sheets.clear_faults()
+    links = left_pending(sheet, function, ["2:4"])
     assert all(row[3].startswith("Pending (") for row in header_and_rows(sheet)[1])
-    links = {c.email: c.url for c in world.jobmojito.credits}
     credits = len(world.jobmojito.credits)
 
     answer = refresh(sheet, function, ["2:4"])
@@ -265,33 +281,77 @@ def test_a_pending_row_nobody_knows_stays_pending(
     assert rows[0][2:4] == [MARKER, "not started"]
 
 
-def test_a_status_refresh_of_five_thousand_rows_costs_six_jobmojito_and_four_sheets_calls(
+def big_tab(world: Sandbox, rows: list[list[str]]) -> SheetUnderTest:
+    """A tab of these rows in a grid 26 columns wide, as a recruiter's tab usually is."""
+    spreadsheet_id = f"1StatusBig{next(_ids):04d}"
+    world.sheets.add_spreadsheet(spreadsheet_id, title="Candidates", tokens=(RECRUITER_TOKEN,))
+    world.sheets.add_sheet(
+        spreadsheet_id, TAB, sheet_id=TAB_GID, rows=rows, row_count=len(rows), column_count=26
+    )
+    return SheetUnderTest(world, spreadsheet_id)
+
+
+def cost_of(sheet: SheetUnderTest, call: Callable[[], object]) -> tuple[int, int, int]:
+    """The Sheets calls, JobMojito reads and Sheets writes one call made on this sheet."""
+    world = sheet.world
+    reads, calls = result_reads(world), sheets_calls(sheet)
+    writes = sheet.requests("values.batchUpdate")
+    call()
+    return (
+        sheets_calls(sheet) - calls,
+        result_reads(world) - reads,
+        sheet.requests("values.batchUpdate") - writes,
+    )
+
+
+def test_a_status_refresh_of_five_thousand_invited_rows_costs_six_jobmojito_and_four_sheets_calls(
     function: FunctionProcess, world: Sandbox
 ) -> None:
     emails = [f"cost{i}@example.com" for i in range(5000)]
     enrol(world, emails)
     for email in emails[:300]:
         world.jobmojito.complete(email, score=80)
-    spreadsheet_id = "1StatusCost5000"
-    world.sheets.add_spreadsheet(spreadsheet_id, title="Candidates", tokens=(RECRUITER_TOKEN,))
-    rows = [["Name", "Email"]] + [["Someone", email] for email in emails]
-    world.sheets.add_sheet(
-        spreadsheet_id, TAB, sheet_id=TAB_GID, rows=rows, row_count=5001, column_count=26
-    )
-    sheet = SheetUnderTest(world, spreadsheet_id)
-    reads, calls = result_reads(world), sheets_calls(sheet)
-    answer = refresh(sheet, function, ["A1:Z5001"])
+    header = ["Name", "Email", "interview_url", "result", "profile_interview_id"]
+    rows = [header] + [
+        ["Someone", e, f"https://i.example/{i}", "ok", ""] for i, e in enumerate(emails)
+    ]
+    sheet = big_tab(world, rows)
+    whole_tab = ["A1:Z5001"]
+    # The invite run read this tab (here its preview: every row is registered, nothing sent).
+    preview = ok(sheet.call(function, whole_tab, dry_run=True))
+    assert preview["summary"]["skipped"] == 5000
+    answers: list[dict[str, Any]] = []
+    # The tab's properties; the top rows with the rows' columns (what the invite run read,
+    # with the status columns right of them); the read that finds the rows where they stand
+    # now; the write.
+    cost = cost_of(sheet, lambda: answers.append(refresh(sheet, function, whole_tab)))
+    (answer,) = answers
     assert answer["remaining"] == [] and answer["summary"]["rows"] == 5000
     assert answer["summary"]["completed"] == 300 and answer["summary"]["changed"] == 5000
-    assert result_reads(world) - reads <= 6
-    assert sheets_calls(sheet) - calls <= 4
-    assert sheet.requests("values.batchUpdate") == 1
-    # The next refresh reads the same columns with the top rows and has nothing to write:
-    # the tab's properties and one read.
-    reads, calls = result_reads(world), sheets_calls(sheet)
-    again = refresh(sheet, function, ["A1:Z5001"])
-    assert again["summary"]["changed"] == 0
-    assert result_reads(world) - reads <= 6 and sheets_calls(sheet) - calls == 2
+    assert cost[0] == 4 and cost[1] <= 6 and cost[2] == 1
+    # Nothing changed: the tab's properties and one read.
+    assert cost_of(sheet, lambda: refresh(sheet, function, whole_tab))[0] == 2
+    # A few changed: four calls again.
+    for email in emails[300:310]:
+        world.jobmojito.complete(email, score=70)
+    cost = cost_of(sheet, lambda: answers.append(refresh(sheet, function, whole_tab)))
+    assert answers[-1]["summary"]["changed"] == 10
+    assert cost[0] == 4 and cost[1] <= 6 and cost[2] == 1
+
+
+def test_the_first_refresh_of_a_tab_this_function_never_read_costs_one_sheets_read_more(
+    function: FunctionProcess, world: Sandbox
+) -> None:
+    emails = [f"cold{i}@example.com" for i in range(5000)]
+    enrol(world, emails)
+    sheet = big_tab(world, [["Name", "Email"]] + [["Someone", e] for e in emails])
+    # Its columns are not known before its header is read: the tab's properties, the top
+    # rows, the rows' columns, the read that finds the rows, the write.
+    cost = cost_of(sheet, lambda: refresh(sheet, function, ["A1:Z5001"]))
+    assert cost[0] == 5 and cost[1] <= 6 and cost[2] == 1
+    world.jobmojito.complete(emails[0], score=10)
+    cost = cost_of(sheet, lambda: refresh(sheet, function, ["A1:Z5001"]))
+    assert cost[0] == 4 and cost[1] <= 6 and cost[2] == 1
 
 
 def test_rows_past_max_rows_are_left_for_the_next_call(
@@ -325,3 +385,154 @@ def test_rows_whose_result_the_deadline_left_unread_are_remaining(
     assert statuses(answer) == ["changed", "not_yet"] and answer["remaining"] == ["3:3"]
     new, old = sheet.values()[1:]
     assert new[2] == "invited" and old == ["Old", emails[0]]  # the unread row untouched
+
+
+# --- the right cells reach the right row ----------------------------------------------------
+
+
+def roomy_sheet(world: Sandbox, rows: list[list[str]], spare_rows: int) -> SheetUnderTest:
+    """A tab with room for the output and status columns and `spare_rows` empty rows."""
+    spreadsheet_id = f"1StatusMoved{next(_ids):04d}"
+    world.sheets.add_spreadsheet(spreadsheet_id, title="Candidates", tokens=(RECRUITER_TOKEN,))
+    world.sheets.add_sheet(
+        spreadsheet_id, TAB, sheet_id=TAB_GID, rows=rows,
+        row_count=len(rows) + spare_rows, column_count=12,
+    )  # fmt: skip
+    return SheetUnderTest(world, spreadsheet_id)
+
+
+def while_results_are_read(
+    world: Sandbox, change: Callable[[], None], call: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Make the call; once it reads JobMojito's results (after it read the rows, before it
+    writes), `change` the Sheet as a recruiter would, while JobMojito is still answering."""
+    world.jobmojito.inject(Fault.delay_after_processing(1.5).only(RESULT_LIST_PATH))
+    before = result_reads(world)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        answer = pool.submit(call)
+        waited = time.monotonic()
+        while result_reads(world) == before:
+            assert not answer.done() and time.monotonic() - waited < 30
+            time.sleep(0.01)
+        change()
+        return answer.result(timeout=60)
+
+
+def data_rows(sheet: SheetUnderTest) -> list[list[str]]:
+    """The rows below the header, each as wide as the widest."""
+    values = sheet.values()
+    width = max(len(row) for row in values)
+    return [row + [""] * (width - len(row)) for row in values[1:]]
+
+
+@pytest.mark.parametrize("change", ["sorted", "row inserted above"])
+def test_rows_moved_while_the_results_are_read_get_their_own_status_and_link(
+    start_function: Callable[..., FunctionProcess], world: Sandbox, change: str
+) -> None:
+    function = start_function(SHEETS_WRITE_INTERVAL_SECONDS="0.01")
+    emails = [f"moved{i}.{change[:3]}@example.com" for i in range(6)]
+    sheet = roomy_sheet(
+        world, [["Name", "Email"]] + [[f"C{i}", e] for i, e in enumerate(emails)], 2
+    )
+    ok(sheet.call(function, ["2:4"]))  # registered, their links in the Sheet
+    links = left_pending(sheet, function, ["5:7"])  # the links of rows 5 to 7 in the record
+    profiles = {r["candidate_email"]: r["profile_interview_id"] for r in world.jobmojito.results()}
+    world.jobmojito.complete(emails[0], score=91)
+    world.jobmojito.decide(emails[0], "selected")
+    world.jobmojito.start(emails[1])
+    world.jobmojito.complete(emails[3], score=42)
+    world.jobmojito.complete(emails[4], score=77)
+    world.jobmojito.decide(emails[4], "rejected")
+    expected = {
+        emails[0]: ["completed", "91", "selected"], emails[1]: ["started", "", ""],
+        emails[2]: ["invited", "", ""], emails[3]: ["completed", "42", ""],
+        emails[4]: ["completed", "77", "rejected"], emails[5]: ["invited", "", ""],
+    }  # fmt: skip
+
+    def rearrange() -> None:
+        rows = data_rows(sheet)
+        if change == "sorted":
+            rows = sorted(rows, key=lambda row: row[1], reverse=True)
+        else:
+            rows = [[""] * len(rows[0]), *rows]
+        world.sheets.set_values(sheet.spreadsheet_id, TAB, "A2", rows)
+
+    answer = while_results_are_read(world, rearrange, lambda: refresh(sheet, function, ["2:7"]))
+    assert sorted(statuses(answer)) == ["changed"] * 3 + ["settled"] * 3
+    assert answer["remaining"] == []
+    header, rows = header_and_rows(sheet)
+    at = {name: column(header, name) for name in (*STATUS_HEADERS, "interview_url", "result")}
+    at["profile_interview_id"] = column(header, "profile_interview_id")
+    holding = {row[1]: row for row in rows if len(row) > 1 and row[1]}
+    assert sorted(holding) == sorted(emails)
+    for email, row in holding.items():  # each candidate's own stage, score, decision and link
+        row = row + [""] * (len(header) - len(row))
+        assert [row[at[n]] for n in ("interview_status", "score", "decision")] == expected[email]
+        assert row[at["interview_url"]] == links[email]
+        assert row[at["result"]] == "ok"
+        assert row[at["profile_interview_id"]] == profiles[email]
+    for entry in answer["rows"]:  # each answered where it stands now
+        assert rows[entry["row"] - 2][1] == entry["email"]
+    if change != "sorted":
+        assert rows[0] == []  # the inserted row got nothing
+
+
+def test_a_row_whose_email_changed_while_the_results_were_read_is_left_for_the_next_call(
+    function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
+) -> None:
+    emails = [f"edited{i}@example.com" for i in range(3)]
+    enrol(world, emails)
+    world.jobmojito.complete(emails[1], score=55)
+    sheet = new_sheet([["Name", "Email"]] + [[f"C{i}", e] for i, e in enumerate(emails)])
+
+    def retype() -> None:
+        world.sheets.set_values(sheet.spreadsheet_id, TAB, "B3", [["someone.else@example.com"]])
+
+    answer = while_results_are_read(world, retype, lambda: refresh(sheet, function, ["2:4"]))
+    assert statuses(answer) == ["changed", "not_yet", "changed"]
+    assert answer["rows"][1]["result"].startswith("Not refreshed yet: the row moved or changed")
+    assert answer["remaining"] == ["3:3"] and answer["summary"]["changed"] == 2
+    rows = header_and_rows(sheet)[1]
+    assert rows[1] == ["C1", "someone.else@example.com"]  # not the other candidate's status
+    assert rows[0][2] == rows[2][2] == "invited"
+    rest = refresh(sheet, function, answer["remaining"])  # what stands there now
+    assert statuses(rest) == ["changed"] and header_and_rows(sheet)[1][1][2] == "not started"
+
+
+# --- pending rows of other runs -------------------------------------------------------------
+
+
+def test_a_personal_invitations_pending_rows_settle_as_emailed_invitations(
+    function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
+) -> None:
+    sheet = new_sheet(people("emailed", 2))
+    world.jobmojito.inject(Fault.drop_after_processing())  # invited, the answer lost
+    first = ok(sheet.call(function, ["2:3"], type="personal_invitation"))
+    assert set(statuses(first)) == {"pending"}
+    answer = refresh(sheet, function, ["2:3"])
+    assert statuses(answer) == ["settled"] * 2
+    assert {row["result"] for row in answer["rows"]} == {SETTLED_INVITED}
+    header, rows = header_and_rows(sheet)
+    assert {row[column(header, "result")] for row in rows} == {SETTLED_INVITED}
+    assert all(row[column(header, "profile_interview_id")] for row in rows)
+    assert all(not row[column(header, "interview_url")] for row in rows)  # it has no link
+    # Neither kind of run sends them again: settled reads back as registered.
+    again = ok(sheet.call(function, ["2:3"], type="personal_invitation"))
+    assert set(statuses(again)) == {"registered"}
+    assert set(statuses(ok(sheet.call(function, ["2:3"])))) == {"registered"}
+
+
+def test_a_test_runs_pending_rows_settle_from_the_test_records_in_a_test_refresh_only(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    function = start_function(SHEETS_WRITE_INTERVAL_SECONDS="0.01")
+    sheet = new_sheet(people("trial", 2))
+    links = left_pending(sheet, function, ["2:3"], is_test=True)  # in the test records
+    plain = refresh(sheet, function, ["2:3"])  # test results and test records ignored
+    assert statuses(plain) == ["still_pending"] * 2
+    tested = refresh(sheet, function, ["2:3"], is_test=True)
+    assert statuses(tested) == ["settled"] * 2
+    header, rows = header_and_rows(sheet)
+    for row in rows:
+        assert row[column(header, "result")] == "ok (test)"
+        assert row[column(header, "interview_url")] == links[row[1]]

@@ -19,12 +19,12 @@ from jobmojito_sheets.interview_status import (
     refresh_rows,
     score_value,
     shown,
-    status_ranges,
     status_rows,
     summarize_refresh,
 )
 from jobmojito_sheets.layout import STATUS_COLUMNS, find_status_layout
 from jobmojito_sheets.registry import Record, RecordState
+from jobmojito_sheets.results import CellValue, value_ranges
 from jobmojito_sheets.row_status import (
     NOT_REFRESHED_YET,
     OK,
@@ -367,7 +367,21 @@ def test_rows_are_read_from_the_status_layout_and_blank_rows_left_out() -> None:
 
 
 def test_numbers_are_written_as_numbers_in_runs_of_adjacent_cells() -> None:
+    # The invite run's range builder serves the refresh: status columns are in `outputs`.
     layout = find_status_layout([["Name", "Email"]], 2)
-    data = status_ranges("Tab", layout, {2: {"interview_status": "completed", "score": 87}})
+    data = value_ranges("Tab", layout, {2: {"interview_status": "completed", "score": 87}})
     assert data == [{"range": "'Tab'!C2:D2", "values": [["completed", 87]]}]
     assert set(STATUS_COLUMNS) == set(layout.new_headers.values())
+
+
+def test_adjacent_rows_writing_the_same_status_cells_are_one_range() -> None:
+    layout = find_status_layout([["Name", "Email"]], 2)
+    cells: dict[int, dict[str, CellValue]] = {
+        2: {"score": 87, "decision": "selected"},
+        3: {"score": 9.5, "decision": ""},
+    }
+    data = value_ranges("Tab", layout, {**cells, 5: {"score": 1}})
+    assert data == [
+        {"range": "'Tab'!D2:E3", "values": [[87, "selected"], [9.5, ""]]},
+        {"range": "'Tab'!D5", "values": [[1]]},
+    ]
