@@ -1044,12 +1044,12 @@ class JobMojitoStandIn:
         endpoint = _endpoint(request.path)
         fault = self._next_fault(endpoint) if endpoint is not None else None
         outcome = self._answer(request, endpoint, fault)
-        if self.on_processed is not None and endpoint in SPENDING_PATHS:
-            self.on_processed(len(self.calls) + 1)
         if self.latency > 0 and endpoint in SPENDING_PATHS:
             # A batch is answered `latency` seconds after it arrived, its processing included
             # (so a benchmark's floor of `latency` a batch is what the stand-in really takes).
             time.sleep(max(0.0, self.latency - (time.monotonic() - arrived)))
+        if self.on_processed is not None and endpoint in SPENDING_PATHS:
+            self.on_processed(len(self.calls) + 1)  # as the answer leaves, as tests expect
         dropped = fault is not None and fault.kind is FaultKind.DROP_AFTER_PROCESSING
         self._record(
             request, endpoint, None if dropped else outcome.status, fault,
