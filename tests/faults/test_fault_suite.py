@@ -143,7 +143,14 @@ def _insert_blank_row(rows: list[list[str]]) -> list[list[str]]:
 def _while_jobmojito_works(
     world: Sandbox, change: Callable[[list[list[str]]], list[list[str]]]
 ) -> None:
-    """The recruiter rearranges the data rows while JobMojito processes the second batch."""
+    """The recruiter rearranges the data rows while JobMojito processes the second batch.
+
+    JobMojito takes 0.5 s a batch, so the change falls while the function waits for it, after
+    it wrote the first batch's results: what is tested is that later writes find each row where
+    it now stands. (A change in the instant between a write's locating read and the write
+    itself would still put that write's cells one row off: the Sheets API has no conditional
+    write; see docs/failures.md.)"""
+    world.jobmojito.latency = 0.5
 
     def act(call_number: int) -> None:
         if call_number != 2:
