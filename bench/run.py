@@ -58,6 +58,7 @@ from sandbox.world import (
     TAB_GID,
     FunctionProcess,
     Sandbox,
+    process_peaks_mib,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,25 +277,6 @@ def candidate_rows(count: int, prefix: str, extra: Sequence[str] = ()) -> list[l
     ]
 
 
-def _tree(pid: int) -> list[int]:
-    """The process and its descendants (gunicorn's worker runs the function)."""
-    pids = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        for child in task.read_text().split():
-            pids += _tree(int(child))
-    return pids
-
-
-def peak_rss_mib(pid: int | None) -> float:
-    """The largest peak resident memory (VmHWM) among the function's processes, in MiB."""
-    peak = 0
-    for each in _tree(pid) if pid else []:
-        for line in Path(f"/proc/{each}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peak = max(peak, int(line.split()[1]))
-    return peak / 1024
-
-
 def run_case(world: BenchSandbox, node: str, rows: int, latency: float, attempt: int = 1) -> Case:
     spreadsheet_id = f"1Bench{rows}x{latency:g}n{attempt}".replace(".", "_")
     world.seed(
@@ -331,7 +313,7 @@ def run_case(world: BenchSandbox, node: str, rows: int, latency: float, attempt:
         if done.returncode != 0:
             tail = done.stdout[-3000:] + done.stderr[-3000:]
             raise RuntimeError(f"the Node driver failed:\n{tail}")
-        case.peak_mib = peak_rss_mib(function.pid)
+        case.peak_mib = max(process_peaks_mib(function.pid), default=0.0) if function.pid else 0.0
     function.log_path.unlink(missing_ok=True)
     report = json.loads(output.read_text("utf-8"))
     output.unlink()

@@ -154,6 +154,25 @@ class Sandbox:
         return self.google.mint_id_token(email, CLIENT_ID, **claims)
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (gunicorn's worker runs the function)."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in task.read_text().split():
+            pids += process_tree(int(child))
+    return pids
+
+
+def process_peaks_mib(pid: int) -> list[float]:
+    """The peak resident memory (VmHWM) of each process of the tree, in MiB."""
+    return [
+        int(line.split()[1]) / 1024
+        for each in process_tree(pid)
+        for line in Path(f"/proc/{each}/status").read_text().splitlines()
+        if line.startswith("VmHWM:")
+    ]
+
+
 class FunctionProcess:
     """`functions-framework --target invite_candidates` in a child process, behind Cloud Run.
 

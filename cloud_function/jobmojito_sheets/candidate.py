@@ -21,7 +21,7 @@ import contextlib
 import unicodedata
 from functools import lru_cache
 
-MAX_CELL_LENGTH = 1000  # a name or email cell longer than this is refused unread
+MAX_CELL_LENGTH = 1000  # a name, email or candidate id cell longer than this is refused
 MAX_NAME_LENGTH = 200
 
 _KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})  # ZWNJ, ZWJ

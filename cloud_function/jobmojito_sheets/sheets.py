@@ -157,8 +157,7 @@ class _SheetsHTTPClient(HTTPClient):
         try:
             response: requests.Response = super().request(method, endpoint, params, **kwargs)
         except APIError as error:
-            if _status(error) == 429 and self.first_429 is None:
-                self.first_429 = self._deadline.clock()
+            self._note(error)
             raise
         return response
 
@@ -178,11 +177,15 @@ class _SheetsHTTPClient(HTTPClient):
         ) as response:
             if not response.ok:
                 error = APIError(response)
-                if _status(error) == 429 and self.first_429 is None:
-                    self.first_429 = self._deadline.clock()
+                self._note(error)
                 raise error
             response.raw.decode_content = True  # gzip, when Google sends it, undone as read
             return read_value_ranges(response.raw, CELL_LIMIT)
+
+    def _note(self, error: APIError) -> None:
+        """Remember when the first 429 came: the quota window is counted from it."""
+        if _status(error) == 429 and self.first_429 is None:
+            self.first_429 = self._deadline.clock()
 
     def pace(self, kind: CallKind) -> None:
         try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,6 +20,7 @@ from sandbox.world import (
     Sandbox,
     invite,
     menu_request,
+    process_peaks_mib,
 )
 from tests.integration import conftest as integration
 
@@ -30,26 +30,12 @@ PEAK_MIB = 200
 WIDE_CELL = "w" * 50_000
 
 
-def _tree(pid: int) -> list[int]:
-    """The process and its descendants (gunicorn's worker runs the function)."""
-    pids = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        for child in task.read_text().split():
-            pids += _tree(int(child))
-    return pids
-
-
-def peak_rss_mib(pid: int | None) -> float:
-    """The largest peak resident memory (VmHWM) among the function's processes, in MiB."""
+def peak_mib(pid: int | None) -> float:
+    """The largest peak resident memory among the function's processes, in MiB."""
     assert pid is not None
-    peaks = [
-        int(line.split()[1])
-        for each in _tree(pid)
-        for line in Path(f"/proc/{each}/status").read_text().splitlines()
-        if line.startswith("VmHWM:")
-    ]
+    peaks = process_peaks_mib(pid)
     assert len(peaks) >= 2, "functions-framework and its gunicorn worker"
-    return max(peaks) / 1024
+    return max(peaks)
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +81,7 @@ def test_one_range_naming_ten_million_rows_is_refused_at_once(
     assert elapsed < 2.0
     assert _reads(world, "1BoundedTall") == []  # refused before reading a row
     assert world.jobmojito.calls == []
-    assert peak_rss_mib(function.pid) < PEAK_MIB
+    assert peak_mib(function.pid) < PEAK_MIB
 
 
 def test_a_thousand_such_ranges_in_a_small_body_are_refused_at_once(
@@ -112,7 +98,7 @@ def test_a_thousand_such_ranges_in_a_small_body_are_refused_at_once(
     assert response.json()["error"]["code"] == "too_many_rows"
     assert elapsed < 2.0
     assert _reads(world, "1BoundedThousand") == []
-    assert peak_rss_mib(function.pid) < PEAK_MIB
+    assert peak_mib(function.pid) < PEAK_MIB
 
 
 def test_a_thousand_scattered_ranges_are_counted_from_their_bounds(
@@ -124,7 +110,7 @@ def test_a_thousand_scattered_ranges_are_counted_from_their_bounds(
     response = invite(function.url, body, id_token=world.id_token())
     assert response.status_code == 413, response.text
     assert _reads(world, "1BoundedScattered") == []
-    assert peak_rss_mib(function.pid) < PEAK_MIB
+    assert peak_mib(function.pid) < PEAK_MIB
 
 
 def test_two_hundred_wide_rows_of_50_kb_cells_read_only_the_needed_columns(
@@ -151,7 +137,7 @@ def test_two_hundred_wide_rows_of_50_kb_cells_read_only_the_needed_columns(
     header_read, selection_read = reads[0], reads[1]
     assert header_read == [f"'{TAB}'!1:5"]
     assert selection_read == [f"'{TAB}'!A6:B201"]  # name and email only, not the notes
-    assert peak_rss_mib(function.pid) < PEAK_MIB
+    assert peak_mib(function.pid) < PEAK_MIB
     sent = [u for call in world.jobmojito.calls for u in call.json["users"]]
     assert len(sent) == 190 and all(len(u["name"]) < 100 for u in sent)
 
@@ -175,7 +161,7 @@ def test_max_rows_rows_of_50_kb_name_and_email_cells_stay_under_the_memory_bound
         "Error: email is too long (over 1000 characters)"
     }
     assert all(len(row["email"]) == 1001 for row in answer["rows"])
-    assert peak_rss_mib(function.pid) < PEAK_MIB
+    assert peak_mib(function.pid) < PEAK_MIB
 
 
 def test_a_result_cell_too_long_to_put_back_keeps_its_text_and_its_row(
@@ -198,7 +184,7 @@ def test_a_result_cell_too_long_to_put_back_keeps_its_text_and_its_row(
 def test_peak_memory_is_measured(function: FunctionProcess) -> None:
     """The measure itself: a live function has a peak, and it is a plausible one."""
     assert httpx.get(function.function_url, timeout=5).status_code in (400, 405)
-    assert 10 < peak_rss_mib(function.pid) < PEAK_MIB
+    assert 10 < peak_mib(function.pid) < PEAK_MIB
 
 
 def test_new_output_columns_never_land_on_unread_cells(world: Sandbox) -> None:

@@ -26,6 +26,32 @@ from sandbox.world import (
 
 _ids = itertools.count(1)
 
+# One batch of 2 at a time, results written at once: runs whose faults land on a known call.
+ONE_AT_A_TIME = {"BATCH_SIZE": "2", "CONCURRENCY": "1", "SHEETS_WRITE_INTERVAL_SECONDS": "0.01"}
+
+
+def cell(values: list[list[str]], row: int, column: int) -> str:
+    """A cell of a tab's values by 1-based row and 0-based column ("" beyond the data)."""
+    line = values[row - 1] if row <= len(values) else []
+    return line[column] if column < len(line) else ""
+
+
+def answer_of(response: httpx.Response) -> dict[str, Any]:
+    """The body of a 200 answer (anything else fails the test, showing the body)."""
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.fixture
+def stand_ins_cleaned(world: Sandbox) -> Iterator[None]:
+    """After the test: no JobMojito hook, fault or latency, and no Sheets fault, left behind."""
+    yield
+    world.jobmojito.on_processed = None
+    world.jobmojito.clear_faults()
+    world.jobmojito.latency = 0.0
+    world.sheets.clear_faults()
+
 
 @pytest.fixture(scope="session")
 def world() -> Iterator[Sandbox]:

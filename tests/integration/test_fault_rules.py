@@ -3,39 +3,19 @@ restored rows, the time budget and `written: false`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
-import httpx
 import pytest
 
 from sandbox.jobmojito_api import Fault
 from sandbox.world import FunctionProcess, Sandbox
-from tests.integration.conftest import SheetUnderTest
+from tests.integration.conftest import ONE_AT_A_TIME, SheetUnderTest, answer_of, cell
 
 NewSheet = Callable[..., SheetUnderTest]
 URL, RESULT = 4, 5  # columns E and F of the demo tab
-ONE_AT_A_TIME = {"BATCH_SIZE": "2", "CONCURRENCY": "1", "SHEETS_WRITE_INTERVAL_SECONDS": "0.01"}
 
 
-@pytest.fixture(autouse=True)
-def _clean_stand_ins(world: Sandbox) -> Iterator[None]:
-    yield
-    world.jobmojito.on_processed = None
-    world.jobmojito.clear_faults()
-    world.jobmojito.latency = 0.0
-    world.sheets.clear_faults()
-
-
-def cell(values: list[list[str]], row: int, column: int) -> str:
-    line = values[row - 1] if row <= len(values) else []
-    return line[column] if column < len(line) else ""
-
-
-def answer_of(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
+pytestmark = pytest.mark.usefixtures("stand_ins_cleaned")
 
 
 def test_every_row_of_the_call_is_marked_pending_before_its_first_batch_is_sent(

@@ -4,7 +4,7 @@ stand-in's own records."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -22,7 +22,7 @@ from sandbox.world import (
     free_port,
     invite,
 )
-from tests.integration.conftest import SheetUnderTest
+from tests.integration.conftest import ONE_AT_A_TIME, SheetUnderTest, answer_of, cell
 
 NewSheet = Callable[..., SheetUnderTest]
 URL, RESULT, PROFILE = 4, 5, 6  # columns E, F and (created) G
@@ -33,30 +33,12 @@ PERSONAL = {
     "message_from_recruiter": "We enjoyed your CV; here is your interview.",
     "mojito_language_code": "fr",
 }
-ONE_AT_A_TIME = {"BATCH_SIZE": "2", "CONCURRENCY": "1", "SHEETS_WRITE_INTERVAL_SECONDS": "0.01"}
 INVITED = "Invited: JobMojito emailed the invitation"
 ACTIVATED = "Activated: JobMojito emailed the invitation (the candidate already had a profile)"
 ALREADY_INVITED = "Skipped: already invited; JobMojito sent nothing"
 
 
-@pytest.fixture(autouse=True)
-def _clean_stand_ins(world: Sandbox) -> Iterator[None]:
-    yield
-    world.jobmojito.on_processed = None
-    world.jobmojito.clear_faults()
-    world.jobmojito.latency = 0.0
-    world.sheets.clear_faults()
-
-
-def cell(values: list[list[str]], row: int, column: int) -> str:
-    line = values[row - 1] if row <= len(values) else []
-    return line[column] if column < len(line) else ""
-
-
-def answer_of(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
+pytestmark = pytest.mark.usefixtures("stand_ins_cleaned")
 
 
 def statuses(answer: dict[str, Any]) -> dict[int, str]:
