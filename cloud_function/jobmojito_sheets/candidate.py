@@ -18,6 +18,7 @@ spelling and its normalised form.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import unicodedata
 from functools import lru_cache
 
@@ -29,6 +30,8 @@ _KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})  # ZWNJ, ZWJ
 
 def clean_name(text: str) -> str:
     """The name as sent: no control or format characters, whitespace collapsed."""
+    if text.isprintable():  # no Cc or Cf character (the usual name): nothing to take out
+        return " ".join(text.split())
     kept = "".join(
         char
         for char in text
@@ -39,6 +42,26 @@ def clean_name(text: str) -> str:
     return " ".join(kept.split())
 
 
+def _domain_checks_cached() -> None:
+    """Make email-validator check each domain once per process.
+
+    Most of `validate_email`'s time (about 60%) goes to the domain (UTS-46, character by
+    character), and a candidate list has few domains: thousands of addresses at a handful of
+    employers and mail providers. `validate_email_domain_name` is a pure function of its
+    arguments (a domain in, its two spellings out, or `EmailSyntaxError`), so the name
+    `validate_email` calls is bound to a cached copy of it; a refused domain is not cached
+    and is refused again each time. email-validator is pinned (pyproject.toml) and
+    `tests/unit/test_candidate.py` checks the cached checks agree with the library's own.
+    """
+    from email_validator import syntax
+
+    # The module, not the function the package re-exports under the same name.
+    module = importlib.import_module("email_validator.validate_email")
+    name = "validate_email_domain_name"
+    if getattr(module, name) is syntax.validate_email_domain_name:
+        setattr(module, name, lru_cache(maxsize=4096)(syntax.validate_email_domain_name))
+
+
 @lru_cache(maxsize=32768)
 def check_email(text: str) -> tuple[str | None, str | None]:
     """(the normalised address, None), or (None, why it is not an address); no network.
@@ -47,6 +70,7 @@ def check_email(text: str) -> tuple[str | None, str | None]:
     is imported on first use (its patterns take ~20 ms to compile), not at cold start."""
     from email_validator import EmailNotValidError, validate_email
 
+    _domain_checks_cached()
     try:
         validated = validate_email(text, check_deliverability=False)
     except EmailNotValidError as error:
@@ -71,9 +95,11 @@ def _unicode_domain(domain: str) -> str:
     return ".".join(labels)
 
 
+@lru_cache(maxsize=65536)
 def email_key(text: str) -> str:
     """The form emails are compared in: trimmed, NFC, punycode labels of the domain in
-    Unicode, lower-cased. Cheap enough for a whole column, and never raises."""
+    Unicode, lower-cased. Never raises; cached, as each run compares the same column's
+    emails several times (claim, locate, match)."""
     text = unicodedata.normalize("NFC", text.strip())
     local, at, domain = text.rpartition("@")
     if at and "xn--" in domain.lower():

@@ -41,7 +41,9 @@ class Ledger:
     # pending row with its own words: no link exists for it).
     invite_type: str = ""
 
-    def _record(self, planned: PlannedRow, state: RecordState, outcome: Outcome | None) -> Record:
+    def _record(
+        self, planned: PlannedRow, state: RecordState, outcome: Outcome | None, at: str
+    ) -> Record:
         return Record(
             interview_id=self.interview_id,
             email=email_key(planned.email),
@@ -51,7 +53,7 @@ class Ledger:
             spreadsheet_id=self.spreadsheet_id,
             tab=self.tab,
             row=planned.row,
-            at=_now(),
+            at=at,
             interview_url=(outcome.interview_url or "") if outcome else "",
             profile_interview_id=(outcome.profile_interview_id or "") if outcome else "",
             is_test=self.is_test,
@@ -65,11 +67,13 @@ class Ledger:
     def claim(self, rows: Sequence[PlannedRow], *, force: bool) -> dict[str, Record]:
         """Claim the rows' candidates; returns the records that hold the others. Raises
         `StoreUnavailable`: then nothing may be sent."""
-        claims = [self._record(p, RecordState.CLAIMED, None) for p in rows]
+        at = _now()
+        claims = [self._record(p, RecordState.CLAIMED, None, at) for p in rows]
         return self.store.claim(claims, force=force)
 
     def register(self, answered: Iterable[tuple[PlannedRow, Outcome]]) -> None:
-        records = [self._record(p, RecordState.REGISTERED, o) for p, o in answered]
+        at = _now()
+        records = [self._record(p, RecordState.REGISTERED, o, at) for p, o in answered]
         try:
             self.store.register(records)
         except StoreUnavailable:

@@ -80,6 +80,31 @@ def locate_rows(
     return located
 
 
+def still_in_place(
+    expected: Mapping[int, tuple[str, str]],
+    cells_by_row: Mapping[int, Mapping[int, str]],
+    email: int,
+    result: int,
+    header_row: int,
+) -> bool:
+    """Whether every row still stands where it was read: below the header, with its email
+    (compared as `email_key` does) and its result cell (trimmed) as `expected` says.
+
+    `cells_by_row` holds, by row number and 0-based column index, what a read of just those
+    rows found (a cell not there is empty). When this holds, `locate_rows` on the whole
+    columns maps each of the rows to itself, whatever the rest of the tab holds: a row is
+    kept where it was read whenever its email and result cell are still there. So a write
+    that finds its rows in place needs no read of the whole columns.
+    """
+    for row, (address, text) in expected.items():
+        cells = cells_by_row.get(row, {})
+        if row <= header_row or email_key(cells.get(email, "")) != email_key(address):
+            return False
+        if cells.get(result, "").strip() != text.strip():
+            return False
+    return True
+
+
 def registered_rows(
     email_column: Sequence[Sequence[str]], result_column: Sequence[Sequence[str]], header_row: int
 ) -> dict[str, int]:

@@ -1,5 +1,10 @@
-"""Progressive, located writes: each is one read (header, email and result columns) and one
-RAW write."""
+"""Progressive, located writes: each is one read and one RAW write.
+
+The read is of the header and of the rows to write, in the email and result columns, when
+they all still stand where they were read (`locate.still_in_place`); otherwise (a sort, an
+insert, a row typed over) it is of the header and the whole email and result columns, and
+each row is written where it stands now (`locate.locate_rows`), or not at all.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,22 @@ from dataclasses import dataclass, field
 
 from jobmojito_sheets.errors import InviteError
 from jobmojito_sheets.layout import Layout, column_letter
-from jobmojito_sheets.locate import confirm_located, header_still_matches, locate_rows
+from jobmojito_sheets.locate import (
+    confirm_located,
+    header_still_matches,
+    locate_rows,
+    still_in_place,
+)
+from jobmojito_sheets.read_plan import Cells, blocks, column_groups, merge_cells
 from jobmojito_sheets.results import CellValue, header_cells, value_ranges
+from jobmojito_sheets.selection import coalesce_spans, row_spans
 from jobmojito_sheets.sheets import SheetsGateway, Tab
 
 log = logging.getLogger(__name__)
+
+# A read of just the rows to write joins them into at most this many spans of rows (the rows
+# between them are read and ignored; the ranges travel in the request's URL).
+IN_PLACE_SPANS = 20
 
 
 def column_range(index: int) -> str:
@@ -91,14 +107,35 @@ class SheetWriter:
     def flush(
         self, cells: Mapping[int, Mapping[str, CellValue]], expected: Mapping[int, tuple[str, str]]
     ) -> Flushed:
-        """Take a snapshot, then write; see `write`."""
+        """Locate the rows, then write: a read of just these rows when they all stand where
+        they were read, otherwise a snapshot of the whole columns and `write`."""
         if not cells:
             return Flushed()
         try:
+            if self._in_place({row: expected[row] for row in cells}):
+                return self._write_located(cells, {row: row for row in cells})
             snapshot = self.snapshot()
         except InviteError as error:
             return Flushed(not_written=set(cells), error=error)
         return self.write(cells, expected, snapshot)
+
+    def _in_place(self, expected: Mapping[int, tuple[str, str]]) -> bool:
+        """One read of the header and of these rows' email and result cells: whether the
+        header is as the run left it and every row still stands where it was read."""
+        layout = self._layout
+        result = layout.outputs.get("result")
+        if result is None or not self._grid_wide_enough or result >= self._tab.column_count:
+            return False  # the whole-column read grows the grid first
+        header = layout.header_row
+        spans = coalesce_spans(row_spans(sorted(expected)), IN_PLACE_SPANS)
+        read = blocks(spans, column_groups((layout.email, result)))
+        values = self._sheets.read(self._tab, [f"{header}:{header}", *(b.a1 for b in read)])
+        header_cells = values[0][0] if values[0] else []
+        if not header_still_matches(layout, header_cells, self._headers_written):
+            return False
+        cells_by_row: dict[int, Cells] = {}
+        merge_cells(cells_by_row, read, values[1:], expected)
+        return still_in_place(expected, cells_by_row, layout.email, result, header)
 
     def write(
         self,
@@ -120,6 +157,14 @@ class SheetWriter:
         located = self.locate({row: expected[row] for row in cells}, snapshot)
         if held:
             located = confirm_located(located, held, snapshot.columns)
+        return self._write_located(cells, located)
+
+    def _write_located(
+        self, cells: Mapping[int, Mapping[str, CellValue]], located: Mapping[int, int | None]
+    ) -> Flushed:
+        """One RAW write of each row's cells where it stands now; a row with no place, or
+        whose place another row took, is not written."""
+        layout = self._layout
         targets: dict[int, Mapping[str, CellValue]] = {}
         flushed = Flushed()
         for row, values in cells.items():

@@ -103,3 +103,68 @@ def test_email_key_never_raises(text: str) -> None:
 
 def test_cell_limit() -> None:
     assert MAX_CELL_LENGTH == 1000
+
+
+def _clean_name_by_the_full_rule(text: str) -> str:
+    """`clean_name` without its shortcut for printable text: every character looked at."""
+    kept = "".join(
+        ch
+        for ch in text
+        if ch.isspace() or ch in "\u200c\u200d" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+    return " ".join(kept.split())
+
+
+def test_the_shortcut_for_printable_names_cleans_as_the_full_rule() -> None:
+    for code in range(0x3000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        typed = f" Ann{chr(code)}Lee  {chr(code)} "
+        assert clean_name(typed) == _clean_name_by_the_full_rule(typed), hex(code)
+
+
+ADDRESSES = [
+    "ann@example.com",
+    "Ann.Lee+jobs@Mail.Example.COM",
+    "ann@xn--bcher-kva.example",
+    "ann@BÜCHER.example",
+    "ann@bücher.example",
+    "josé@exämple.com",
+    "ann@example",
+    "ann@localhost",
+    "ann@example..com",
+    "ann@-example.com",
+    "ann@exa_mple.com",
+    "ann@\u2488example.com",  # expands to a dot under UTS-46
+    "ann@" + "a" * 64 + ".com",
+    "ann@" + ".".join(["abcdefghij"] * 30),
+    "ann@[192.168.0.1]",
+    '"ann lee"@example.com',
+    "ann@example.com.",
+    "ann@xn--.example",
+]
+
+
+def test_cached_domain_checks_agree_with_email_validator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each address is checked twice through the cache, then by the library as shipped."""
+    import importlib
+
+    from email_validator import EmailNotValidError, syntax, validate_email
+    from jobmojito_sheets.candidate import check_email
+
+    check = check_email.__wrapped__  # not `check_email`'s own cache of whole addresses
+    cached = [(check(a), check(a)) for a in ADDRESSES]
+    module = importlib.import_module("email_validator.validate_email")
+    assert module.validate_email_domain_name is not syntax.validate_email_domain_name
+    monkeypatch.setattr(module, "validate_email_domain_name", syntax.validate_email_domain_name)
+
+    def shipped(address: str) -> tuple[str | None, str | None]:
+        try:
+            return validate_email(address, check_deliverability=False).normalized, None
+        except EmailNotValidError as error:
+            return None, str(error)
+
+    for address, (first, second) in zip(ADDRESSES, cached, strict=True):
+        assert first == second == shipped(address), address
+    assert sum(1 for (normal, _), _ in cached if normal) >= 5
+    assert sum(1 for (normal, _), _ in cached if normal is None) >= 5

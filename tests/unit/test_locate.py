@@ -5,7 +5,12 @@ from __future__ import annotations
 import unicodedata
 
 from jobmojito_sheets.layout import find_layout
-from jobmojito_sheets.locate import header_still_matches, locate_rows, registered_rows
+from jobmojito_sheets.locate import (
+    header_still_matches,
+    locate_rows,
+    registered_rows,
+    still_in_place,
+)
 
 MARK = "Pending (run abc123, 2026-11-26 03:00 UTC)"
 
@@ -98,3 +103,45 @@ def test_registered_rows_are_keyed_by_mailbox() -> None:
     results = column("result", "ok", MARK)
     taken = registered_rows(emails, results, 1)
     assert taken == {NFC: 2, "ann@bücher.example": 3}
+
+
+def _cells_of(emails: list[list[str]], results: list[list[str]]) -> dict[int, dict[int, str]]:
+    """The two columns as a read of their rows finds them: email in column 0, result in 1."""
+    cells: dict[int, dict[int, str]] = {}
+    for column_index, values in ((0, emails), (1, results)):
+        for number, value in enumerate(values, start=1):
+            if value and value[0]:
+                cells.setdefault(number, {})[column_index] = value[0]
+    return cells
+
+
+def test_rows_found_in_place_are_where_a_whole_column_read_puts_them() -> None:
+    """Whenever a read of just the rows finds them in place, locating them in the whole
+    columns keeps each where it is, whatever else the tab holds (duplicates, moves, typing)."""
+    import random
+
+    chance = random.Random(8)
+    mailboxes = ["a@x.com", "A@X.com", "b@x.com", "c@x.com", ""]
+    texts = ["", MARK, "ok", "typed"]
+    in_place = 0
+    for _ in range(5000):
+        rows = chance.randint(2, 9)
+        emails = [["Email"], *([chance.choice(mailboxes)] for _ in range(rows - 1))]
+        results = [["result"], *([chance.choice(texts)] for _ in range(rows - 1))]
+        expected = {
+            row: (chance.choice(mailboxes), chance.choice(texts))
+            for row in chance.sample(range(1, rows + 1), chance.randint(1, rows))
+        }
+        if still_in_place(expected, _cells_of(emails, results), 0, 1, 1):
+            in_place += 1
+            assert locate_rows(expected, emails, results, 1) == {row: row for row in expected}
+    assert in_place > 50  # the rule was put to the test
+
+
+def test_a_row_is_not_in_place_when_its_email_or_result_cell_changed() -> None:
+    cells = _cells_of(column("Email", "a@x.com", "b@x.com"), column("result", MARK, MARK))
+    assert still_in_place({2: ("A@X.COM", MARK), 3: ("b@x.com", MARK)}, cells, 0, 1, 1)
+    assert not still_in_place({2: ("b@x.com", MARK)}, cells, 0, 1, 1)  # sorted
+    assert not still_in_place({2: ("a@x.com", "")}, cells, 0, 1, 1)  # result typed over
+    assert not still_in_place({4: ("c@x.com", MARK)}, cells, 0, 1, 1)  # deleted
+    assert not still_in_place({1: ("Email", "result")}, cells, 0, 1, 1)  # the header
