@@ -107,11 +107,15 @@ def row_reads(below_top: Sequence[Span], groups: ColumnGroups, max_rows: int) ->
 
 
 def readable_guess(guess: ColumnGroups | None, column_count: int) -> ColumnGroups | None:
-    """A remembered guess of the columns to read, if the grid still has all of them (it may
-    have shrunk since)."""
-    if guess is None or any(last >= column_count for _, last in guess):
+    """A remembered guess of the columns to read, cut to the grid: it may name output columns
+    the last call placed right of the grid and added only if it wrote, or the grid may have
+    shrunk since. None when nothing of it is left."""
+    if guess is None:
         return None
-    return guess
+    cut = tuple(
+        (first, min(last, column_count - 1)) for first, last in guess if first < column_count
+    )
+    return cut or None
 
 
 def covers(guess: ColumnGroups, groups: ColumnGroups) -> bool:

@@ -1,5 +1,6 @@
-"""When a batch may still start before the call's deadline (a pure rule, and the batch times
-it reads, kept for one call)."""
+"""When a batch may still start before the call's deadline, and when the results waiting are
+written while batches are under way (pure rules; and the batch times they read, kept for one
+call)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 MIN_BATCH_SECONDS = 1.0
 # A later batch starts only with this much more time than the slowest batch so far took.
 MARGIN = 1.25
+# Rows of results that, once the last batches are under way, are written while those run.
+EARLY_FLUSH_ROWS = 1000
 
 
 def may_start(left: float, slowest: float | None) -> bool:
@@ -18,6 +21,21 @@ def may_start(left: float, slowest: float | None) -> bool:
     one needs MIN_BATCH_SECONDS, a later one the slowest batch's time with a margin."""
     needed = MIN_BATCH_SECONDS if slowest is None else max(MIN_BATCH_SECONDS, slowest * MARGIN)
     return left >= needed
+
+
+def flush_due(
+    waiting: int, since_last: float, interval: float, *, last_wave: bool, early_done: bool
+) -> bool:
+    """Whether the `waiting` rows of results are written now, while batches are still under
+    way: at most every `interval` seconds (each write costs a read and a write of the
+    recruiter's quota); and once more when only the last batches are under way (none waits
+    to start) and at least EARLY_FLUSH_ROWS rows wait, so that the call's last write, made
+    after the last answer while the recruiter waits, holds only those batches' rows."""
+    if waiting == 0:
+        return False
+    if since_last >= interval:
+        return True
+    return last_wave and not early_done and waiting >= EARLY_FLUSH_ROWS
 
 
 @dataclass

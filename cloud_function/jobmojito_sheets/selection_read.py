@@ -67,7 +67,8 @@ def read_selected_cells(
     layout = find(top_rows, top_widest)
     free = [i for i in layout.new_headers if i < tab.column_count]  # where new columns go
     groups = tuple(column_groups([*layout.columns_read(), *free]))
-    memory.put(key, groups)
+    # The next call on this tab needs the new output columns too, once this one added them.
+    memory.put(key, tuple(column_groups([*layout.columns_read(), *layout.new_headers])))
     reads = row_reads(below_top, groups, max_rows)
     cells_by_row: dict[int, Cells] = {
         n: dict(enumerate(cells)) for n, cells in enumerate(top_rows, 1) if n in selected

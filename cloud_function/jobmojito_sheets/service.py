@@ -8,7 +8,8 @@ This is the imperative shell that strings the pure rules together. Its promises:
 - write ahead: the rows to send are marked `Pending (run …)` in the Sheet, in one read and
   one write, before any batch is sent, and a row that could not be marked is not sent;
 - results replace the markers as batches answer, in coalesced writes (at most one every
-  `SHEETS_WRITE_INTERVAL_SECONDS`), each preceded by one read that locates the rows by email;
+  `SHEETS_WRITE_INTERVAL_SECONDS`, and one more while the last batches run when many rows
+  wait: `schedule.flush_due`), each preceded by one read that locates the rows by email;
 - when JobMojito's answer proves it processed nothing, the batch's rows get back exactly what
   they held; when it may have processed them, they stay pending;
 - the call answers before its deadline: a batch starts only while it can still finish, and
@@ -49,7 +50,7 @@ from jobmojito_sheets.row_status import (
     pending_marker,
     summarize,
 )
-from jobmojito_sheets.schedule import BatchTimes
+from jobmojito_sheets.schedule import BatchTimes, flush_due
 from jobmojito_sheets.selection import (
     clip_spans,
     rows_in,
@@ -482,13 +483,20 @@ def run(
                 cancel=cancel, cap=settings.jobmojito_timeout,
             )  # fmt: skip
             in_flight[future] = sendable
+        early_done = False
         while in_flight:
             wait_for = max(0.02, settings.write_interval - (clock() - state.last_flush))
             wait(list(in_flight), timeout=wait_for, return_when=FIRST_COMPLETED)
             for future in [f for f in in_flight if f.done()]:
                 state.settle(in_flight.pop(future), future)
             now = clock()
-            if state.outbox and in_flight and now - state.last_flush >= settings.write_interval:
+            last_wave = len(in_flight) <= settings.concurrency  # none waits to start
+            due = flush_due(
+                len(state.outbox), now - state.last_flush, settings.write_interval,
+                last_wave=last_wave, early_done=early_done,
+            )  # fmt: skip
+            if in_flight and due:
+                early_done = early_done or last_wave
                 state.flush(now)
             if state.stop is not None or state.sheets_error is not None:
                 cancel.set()  # batches not yet started are not sent

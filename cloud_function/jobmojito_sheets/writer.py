@@ -124,8 +124,8 @@ class SheetWriter:
         header is as the run left it and every row still stands where it was read."""
         layout = self._layout
         result = layout.outputs.get("result")
-        if result is None or not self._grid_wide_enough or result >= self._tab.column_count:
-            return False  # the whole-column read grows the grid first
+        if result is None or not self._grid_wide_enough:
+            return False  # the result column must exist to be read: `snapshot` grows the grid
         header = layout.header_row
         spans = coalesce_spans(row_spans(sorted(expected)), IN_PLACE_SPANS)
         read = blocks(spans, column_groups((layout.email, result)))

@@ -183,6 +183,19 @@ def test_tab_sized_to_its_data_gets_columns_appended_before_the_write(
     assert cell(sheet, "G2") == answer["rows"][0]["profile_interview_id"]
 
 
+def test_the_call_after_the_one_that_added_columns_reads_them_with_the_header(
+    function: FunctionProcess, new_sheet: NewSheet
+) -> None:
+    sheet = new_sheet()  # 13 x 6: the first call adds G, profile_interview_id
+    ok(sheet.call(function, ["A7"]))  # below the five top rows the header read brings
+    reads = sheet.requests("values.batchGet")
+    ok(sheet.call(function, ["A8"]))
+    # The header rows and the selected row's columns, G included, in one read; then one
+    # locating read before each of the two writes (pending marker, result).
+    assert sheet.requests("values.batchGet") - reads == 1 + 2
+    assert cell(sheet, "G8") != ""
+
+
 def test_tab_with_room_is_not_grown(
     function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
 ) -> None:
@@ -289,6 +302,28 @@ def test_one_run_reads_three_times_then_one_locating_read_per_write(
     # The header rows are read once, then the selected rows' columns once; each write is
     # preceded by one read of the email column.
     assert sheet.requests("values.batchGet") == 2 + writes
+
+
+def result_rows(body: Any) -> int:
+    """Rows of results (an `ok` result cell) one values.batchUpdate body writes."""
+    return sum(1 for entry in body["data"] for row in entry["values"] if "ok" in row)
+
+
+def test_many_results_are_written_while_the_last_batches_run_so_the_last_write_is_small(
+    function: FunctionProcess, new_sheet: NewSheet, world: Sandbox
+) -> None:
+    rows = [["Name", "Email"]] + [[f"C {i}", f"c{i}@example.com"] for i in range(1500)]
+    sheet = new_sheet(rows)
+    world.jobmojito.latency = 0.6  # 15 batches, 4 at a time: the last 3 run alone
+    try:
+        ok(sheet.call(function, ["A2:B1501"]))
+    finally:
+        world.jobmojito.latency = 0.0
+    writes = recorded(sheet, "values.batchUpdate")
+    assert len(writes) == 3  # the pending markers, the early results, the last results
+    assert result_rows(writes[1]) >= 1000  # (EARLY_FLUSH_ROWS) while the last batches ran
+    assert result_rows(writes[2]) <= 400 and result_rows(writes[1]) + result_rows(writes[2]) == 1500
+    assert all(cell(sheet, f"D{r}") == "ok" for r in range(2, 1502))
 
 
 def test_sheets_are_opened_with_the_callers_own_access_token(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from jobmojito_sheets.deadline import Deadline
 from jobmojito_sheets.quota import CallKind, Pacer, QuotaWaitTooLong, wait_for
-from jobmojito_sheets.schedule import MIN_BATCH_SECONDS, may_start
+from jobmojito_sheets.schedule import EARLY_FLUSH_ROWS, MIN_BATCH_SECONDS, flush_due, may_start
 
 
 class Clock:
@@ -72,3 +72,13 @@ def test_48_calls_a_minute_leave_room_for_the_rest_of_the_recruiter_s_quota() ->
         clock.now += 0.01
     # Never more than 48 in any minute: 200 calls take at least 4 whole windows.
     assert clock.now - started >= 4 * 60
+
+
+def test_results_are_written_every_interval_and_once_more_while_the_last_batches_run() -> None:
+    many = EARLY_FLUSH_ROWS
+    assert flush_due(1, 10.0, 10.0, last_wave=False, early_done=False)  # the interval is up
+    assert not flush_due(0, 10.0, 10.0, last_wave=True, early_done=False)  # nothing waits
+    assert not flush_due(many, 2.0, 10.0, last_wave=False, early_done=False)  # batches queued
+    assert flush_due(many, 2.0, 10.0, last_wave=True, early_done=False)  # the last ones run
+    assert not flush_due(many, 0.5, 10.0, last_wave=True, early_done=True)  # only once
+    assert not flush_due(many - 1, 2.0, 10.0, last_wave=True, early_done=False)  # too few

@@ -189,9 +189,11 @@ def test_the_invite_runs_columns_widened_by_the_status_columns_guess_the_refresh
     assert widened((), 4, 7) == ()
 
 
-def test_a_guess_beyond_the_grid_is_not_read() -> None:
-    assert readable_guess(((0, 8),), 8) is None
+def test_a_guess_is_read_only_within_the_grid() -> None:
+    assert readable_guess(((0, 8),), 8) == ((0, 7),)
     assert readable_guess(((0, 7),), 8) == ((0, 7),)
+    assert readable_guess(((0, 1), (3, 5), (8, 9)), 8) == ((0, 1), (3, 5))
+    assert readable_guess(((9, 12),), 8) is None
     assert readable_guess(None, 8) is None
 
 

@@ -90,3 +90,17 @@ def test_a_result_cell_typed_over_is_located_again_not_written_in_place() -> Non
     flushed = writer.flush({4: {"result": "ok"}}, expected_of(grid, [4]))
     assert len(grid.reads) == 2  # the rows alone, then the whole columns
     assert flushed.written == {4: 4}  # found by its email, the only one in the tab
+
+
+def test_once_the_grid_was_grown_for_the_new_columns_rows_are_read_alone() -> None:
+    grid = Grid(
+        [["Name", "Email", "interview_url", "result"]]
+        + [[f"Candidate {n}", f"c{n}@x.com", "", MARK] for n in range(2, 11)]
+    )
+    grid.append_columns = lambda tab, count: None  # type: ignore[attr-defined]
+    layout = find_layout(grid.rows[:5], 4)  # profile_interview_id is a new column, E
+    writer = SheetWriter(cast(SheetsGateway, cast(Any, grid)), Tab(0, "C", 10, 4), layout)
+    assert writer.flush({2: {"result": "ok"}}, expected_of(grid, [2])).written == {2: 2}
+    assert writer.flush({3: {"result": "ok"}}, expected_of(grid, [3])).written == {3: 3}
+    assert grid.reads[0] == ["1:1", "B:B", "D:D"]  # before the grid has the new column
+    assert grid.reads[1] == ["1:1", "B3:B3", "D3:D3"]
