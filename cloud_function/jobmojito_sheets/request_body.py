@@ -82,7 +82,7 @@ REQUEST_SCHEMA: dict[str, Any] = {
 
 
 @cache
-def _validator() -> Callable[[Any], Any]:
+def validator() -> Callable[[Any], Any]:
     """The compiled schema, made on the first request rather than at cold start."""
     validate: Callable[[Any], Any] = fastjsonschema.compile(REQUEST_SCHEMA)
     return validate
@@ -171,7 +171,7 @@ def parse_invite_request(raw: bytes) -> InviteRequest:
             "The request needs either 'sheet_id' (the tab's gid) or 'sheet' (the tab's title)."
         )
     try:
-        _validator()(body)
+        validator()(body)
     except fastjsonschema.JsonSchemaValueException as error:
         raise BadRequest(_describe(error)) from None
     _check_combination(body)

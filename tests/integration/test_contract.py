@@ -222,3 +222,31 @@ def test_no_secret_in_logs_or_answers(
         assert secret not in answer.text
         assert secret not in function.logs()
         assert all(secret not in cell for row in sheet.values() for cell in row)
+
+
+def _log_lines(function: FunctionProcess, message: str, wait: float = 10.0) -> list[str]:
+    deadline = time.monotonic() + wait
+    while True:
+        lines = [line for line in function.logs().splitlines() if f'"{message}"' in line]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
+
+
+def test_a_new_instance_gets_ready_before_its_first_request(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet
+) -> None:
+    function = start_function()  # functions-framework's gunicorn: the worker is forked
+    assert len(_log_lines(function, "instance ready")) == 1
+    assert '"run finished"' not in function.logs()  # no call was made yet
+    sheet = new_sheet()
+    assert sheet.call(function, ["A2:B13"]).status_code == 200
+
+
+def test_a_bad_configuration_is_still_reported_by_the_first_request_not_the_warm_up(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet
+) -> None:
+    function = start_function(ALLOWED_AUDIENCES="")
+    assert len(_log_lines(function, "warm-up stopped early")) == 1
+    message = _error(new_sheet().call(function, ["A2"]), 500, "configuration_error")
+    assert "ALLOWED_AUDIENCES" in message
