@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from jobmojito_sheets.row_status import RowStatus
 
@@ -118,6 +119,7 @@ class Record:
 TEST_SPACE = "\ntest"
 
 
+@lru_cache(maxsize=65536)  # a run asks it of each candidate several times (claim, answer)
 def candidate_key(interview_id: str, email: str, *, is_test: bool = False) -> str:
     """The record's id: the interview and the email compared case-insensitively, hashed so any
     address makes a valid document id and none is readable in the store's keys. A test-mode

@@ -161,26 +161,39 @@ def value_ranges(
     Numbers stay numbers."""
     blocks: list[tuple[int, int, int, list[list[CellValue]]]] = []  # first row, columns, values
     open_blocks: dict[tuple[int, int], int] = {}  # columns -> index of the block at the last row
+    shapes: dict[tuple[str, ...], list[_Run]] = {}  # rows mostly write the same columns
     for row, cells in sorted(cells_by_row.items()):
-        by_column = sorted((layout.outputs[name], value) for name, value in cells.items())
-        runs: list[list[tuple[int, CellValue]]] = []
-        for column, value in by_column:
-            if runs and column == runs[-1][-1][0] + 1:
-                runs[-1].append((column, value))
-            else:
-                runs.append([(column, value)])
+        names = tuple(cells)
+        runs = shapes.get(names)
+        if runs is None:
+            runs = shapes[names] = _runs(layout, names)
         still_open: dict[tuple[int, int], int] = {}
-        for run in runs:
-            columns = (run[0][0], run[-1][0])
+        for columns, run_names in runs:
+            values = [cells[name] for name in run_names]
             index = open_blocks.get(columns)
             if index is not None and blocks[index][0] + len(blocks[index][3]) == row:
-                blocks[index][3].append([v for _, v in run])
+                blocks[index][3].append(values)
             else:
                 index = len(blocks)
-                blocks.append((row, *columns, [[v for _, v in run]]))
+                blocks.append((row, *columns, [values]))
             still_open[columns] = index
         open_blocks = still_open
     return [_range(tab_title, first, left, right, values) for first, left, right, values in blocks]
+
+
+# Adjacent output columns a row writes: their first and last index, and their names in order.
+_Run = tuple[tuple[int, int], list[str]]
+
+
+def _runs(layout: Layout, names: Sequence[str]) -> list[_Run]:
+    runs: list[tuple[list[int], list[str]]] = []
+    for column, name in sorted((layout.outputs[name], name) for name in names):
+        if runs and column == runs[-1][0][-1] + 1:
+            runs[-1][0].append(column)
+            runs[-1][1].append(name)
+        else:
+            runs.append(([column], [name]))
+    return [((columns[0], columns[-1]), run_names) for columns, run_names in runs]
 
 
 def header_cells(layout: Layout) -> dict[str, str]:
