@@ -5,8 +5,9 @@ The link run (`/job-interview-register-users`, in test mode too) and the persona
 answer is read (`results.reader`) differ.
 
 This is the imperative shell that strings the pure rules together. Its promises:
-- write ahead: the rows to send are marked `Pending (run …)` in the Sheet, in one read and
-  one write, before any batch is sent, and a row that could not be marked is not sent;
+- write ahead: the rows to send are claimed in the system of record, then marked
+  `Pending (run …)` in the Sheet, in one read and one write, before any batch is sent, and a
+  row that could not be marked is not sent;
 - results replace the markers as batches answer, in coalesced writes (at most one every
   `SHEETS_WRITE_INTERVAL_SECONDS`, and one more while the last batches run when many rows
   wait: `schedule.flush_due`), each preceded by one read that locates the rows by email;
@@ -202,29 +203,37 @@ class Run:
         self, wave: list[list[PlannedRow]], marker: str, now: float
     ) -> list[list[PlannedRow]]:
         """Mark the wave's rows pending (with whatever else waits in the outbox) in one read
-        and one write; returns the batches to send now: the rows that were marked."""
+        and one write; returns the batches to send now: the rows that were marked.
+
+        The candidates are claimed in the system of record first, and the claims of rows the
+        read then shows are not to be sent are released: so between the read that locates the
+        rows and the write of their markers there is only the function's own work, never a
+        round trip to the store (one Firestore document per candidate)."""
         self.last_flush = now
         rows = [planned for batch in wave for planned in batch]
+        try:  # the system of record: claimed here, or held by another run
+            holders = self.ledger.claim(rows, force=self.force)
+        except StoreUnavailable as error:
+            self.store_error = error
+            self._never_sent(unmarked(rows, sheets_failed=False))
+            return []
+        held = held_by_records(rows, holders, run_id=self.ledger.run_id)
+        claimed = [p for p in rows if p.row not in held]  # this run's claims, until released
         try:
             snapshot = self.writer.snapshot()
         except InviteError as error:
             self.sheets_error = self.sheets_error or error
+            self.ledger.release(claimed)
             self._never_sent(unmarked(rows, sheets_failed=True))
             return []
         expected = self.expected()
         at = self.writer.locate({p.row: expected[p.row] for p in rows}, snapshot)
         claim = claim_rows(rows, taken_rows(snapshot, self.writer.header_row), at, force=self.force)
-        try:  # the system of record: claimed here, or held by another run
-            holders = self.ledger.claim(claim.send, force=self.force)
-        except StoreUnavailable as error:
-            self.store_error = error
-            self._never_sent(unmarked(list(claim.send), sheets_failed=False))
-            return []
-        held = held_by_records(claim.send, holders, run_id=self.ledger.run_id)
-        claim = Claim(tuple(p for p in claim.send if p.row not in held), {**claim.skipped, **held})
+        # A row another row of the tab holds says so; a row the store holds, as the store says.
+        claim = Claim(tuple(p for p in claim.send if p.row not in held), {**held, **claim.skipped})
         refusal = shortfall(self.credits, len(claim.send))
         if refusal is not None:  # refused before anything is sent or written
-            self.ledger.release(claim.send)
+            self.ledger.release(claimed)
             self.refusal = refusal
             return []
         marks = {p.row: Outcome(p.row, RowStatus.PENDING, marker) for p in claim.send}
@@ -237,7 +246,7 @@ class Run:
         cells, self.outbox = self.outbox, {}
         marked = self._settle_write(cells, self.writer.write(cells, expected, snapshot))
         not_marked = [p for p in claim.send if p.row not in marked]
-        self.ledger.release(not_marked)
+        self.ledger.release([*(p for p in claimed if p.row in claim.skipped), *not_marked])
         self._never_sent(unmarked(not_marked, sheets_failed=self.sheets_error is not None))
         sending = {p.row for p in claim.send} & marked
         return [sendable for batch in wave if (sendable := [p for p in batch if p.row in sending])]

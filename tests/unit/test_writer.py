@@ -3,48 +3,16 @@ where they were read, and the whole columns are read only when something moved."
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
-from gspread.utils import a1_range_to_grid_range
 from jobmojito_sheets.layout import find_layout
 from jobmojito_sheets.sheets import SheetsGateway, Tab
 from jobmojito_sheets.writer import SheetWriter
 
+from tests.unit.grid import Grid
+
 MARK = "Pending (run abc123, 2026-12-06 03:00 UTC)"
-
-
-class Grid:
-    """A tab's cells in memory, read and written the way `SheetsGateway` does (unit test of
-    the writer only: the Sheets stand-in covers the real API)."""
-
-    def __init__(self, rows: list[list[str]]) -> None:
-        self.rows = rows
-        self.reads: list[list[str]] = []
-        self.writes: list[Sequence[Mapping[str, object]]] = []
-
-    def read(self, tab: Tab, ranges: Sequence[str]) -> list[list[list[str]]]:
-        self.reads.append(list(ranges))
-        answer = []
-        for a1 in ranges:
-            grid = a1_range_to_grid_range(a1)
-            top, bottom = grid.get("startRowIndex", 0), grid.get("endRowIndex", len(self.rows))
-            left, right = grid.get("startColumnIndex", 0), grid.get("endColumnIndex", 99)
-            answer.append([row[left:right] for row in self.rows[top:bottom]])
-        return answer
-
-    def write(self, data: Sequence[Mapping[str, object]]) -> None:
-        self.writes.append(data)
-        for entry in data:
-            a1 = str(entry["range"]).split("!")[-1]
-            grid = a1_range_to_grid_range(a1)
-            values = cast(list[list[str]], entry["values"])
-            for offset, cells in enumerate(values):
-                row = self.rows[grid["startRowIndex"] + offset]
-                for index, value in enumerate(cells):
-                    column = grid["startColumnIndex"] + index
-                    row.extend([""] * (column + 1 - len(row)))
-                    row[column] = value
 
 
 def tab_of(rows: int) -> tuple[Grid, SheetWriter]:
@@ -97,7 +65,6 @@ def test_once_the_grid_was_grown_for_the_new_columns_rows_are_read_alone() -> No
         [["Name", "Email", "interview_url", "result"]]
         + [[f"Candidate {n}", f"c{n}@x.com", "", MARK] for n in range(2, 11)]
     )
-    grid.append_columns = lambda tab, count: None  # type: ignore[attr-defined]
     layout = find_layout(grid.rows[:5], 4)  # profile_interview_id is a new column, E
     writer = SheetWriter(cast(SheetsGateway, cast(Any, grid)), Tab(0, "C", 10, 4), layout)
     assert writer.flush({2: {"result": "ok"}}, expected_of(grid, [2])).written == {2: 2}

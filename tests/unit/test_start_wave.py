@@ -1,0 +1,70 @@
+"""A wave's start (`service.Run.start_wave`): candidates are claimed in the system of record
+before the read that locates their rows, so nothing but the function's own work lies between
+that read and the write of the pending markers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from jobmojito_sheets.layout import find_layout
+from jobmojito_sheets.ledger import Ledger
+from jobmojito_sheets.plan import batches, plan_invites, read_rows
+from jobmojito_sheets.registry import Record
+from jobmojito_sheets.row_status import RowStatus
+from jobmojito_sheets.service import Run, _planned_reports
+from jobmojito_sheets.sheets import SheetsGateway, Tab
+from jobmojito_sheets.store import MemoryStore
+from jobmojito_sheets.writer import SheetWriter
+
+from tests.unit.grid import Grid
+
+INTERVIEW = "6f1c1d62-3c52-4c38-9e43-2d4f3c6b0a11"
+HEADER = ["Name", "Email", "interview_url", "result", "profile_interview_id"]
+
+
+class RecordingStore(MemoryStore):
+    """The in-memory store, noting its claims and releases among the Sheet's reads and writes."""
+
+    def __init__(self, events: list[str]) -> None:
+        super().__init__()
+        self.events = events
+
+    def claim(self, claims: Sequence[Record], *, force: bool) -> dict[str, Record]:
+        self.events.append("claim")
+        return super().claim(claims, force=force)
+
+    def release(
+        self, interview_id: str, emails: Iterable[str], run_id: str, *, is_test: bool = False
+    ) -> None:
+        self.events.append("release")
+        super().release(interview_id, emails, run_id, is_test=is_test)
+
+
+def test_claims_come_before_the_locating_read_and_a_skipped_rows_claim_is_released() -> None:
+    grid = Grid(
+        [
+            HEADER,
+            *([f"C {n}", f"c{n}@x.com", "", "", ""] for n in range(2, 6)),
+            ["C 3", "c3@x.com", "https://x/3", "ok", "p-3"],  # row 6, not selected: registered
+        ]
+    )
+    layout = find_layout(grid.rows[:5], 5)
+    selected = {n: dict(enumerate(grid.rows[n - 1])) for n in range(2, 6)}
+    plan = plan_invites(read_rows(layout, selected), force=False)
+    writer = SheetWriter(cast(SheetsGateway, cast(Any, grid)), Tab(0, "C", 6, 5), layout)
+    store = RecordingStore(grid.events)
+    ledger = Ledger(store, "run1", "r@x.com", "1Sheet", "C", INTERVIEW)
+    run = Run(plan, writer, ledger, force=False)
+    run.reports = _planned_reports(plan)
+
+    sending = run.start_wave(batches(plan.to_send, 100), "Pending (run run1)", 0.0)
+
+    assert grid.events == ["claim", "read", "write", "release"]
+    assert [p.row for batch in sending for p in batch] == [2, 4, 5]
+    assert run.reports[3].status is RowStatus.DUPLICATE  # its candidate is on row 6
+    marker = "Pending (run run1)"
+    assert [grid.rows[n - 1][3] for n in (2, 4, 5)] == [marker] * 3
+    assert grid.rows[3 - 1][3] == run.reports[3].result != marker
+    held = store.lookup(INTERVIEW, [f"c{n}@x.com" for n in range(2, 6)])
+    assert sorted(held) == ["c2@x.com", "c4@x.com", "c5@x.com"]  # row 3's claim released
