@@ -1044,6 +1044,7 @@ class JobMojitoStandIn:
         endpoint = _endpoint(request.path)
         fault = self._next_fault(endpoint) if endpoint is not None else None
         outcome = self._answer(request, endpoint, fault)
+        payload = outcome.payload()  # the answer's bytes are part of its processing
         if self.latency > 0 and endpoint in SPENDING_PATHS:
             # A batch is answered `latency` seconds after it arrived, its processing included
             # (so a benchmark's floor of `latency` a batch is what the stand-in really takes).
@@ -1053,13 +1054,13 @@ class JobMojitoStandIn:
         dropped = fault is not None and fault.kind is FaultKind.DROP_AFTER_PROCESSING
         self._record(
             request, endpoint, None if dropped else outcome.status, fault,
-            None if dropped else outcome.payload(),
+            None if dropped else payload,
         )  # fmt: skip
         if fault is not None and fault.kind is FaultKind.DELAY_AFTER_PROCESSING:
             time.sleep(fault.seconds)
         if dropped:
             _drop_connection(environ)
-        response = Response(outcome.payload(), outcome.status, outcome.headers)
+        response = Response(payload, outcome.status, outcome.headers)
         response.content_type = "application/json"
         result: Iterable[bytes] = response(environ, start_response)
         return result

@@ -20,7 +20,12 @@ from __future__ import annotations
 import contextlib
 import importlib
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from email_validator import EmailNotValidError, ValidatedEmail
 
 MAX_CELL_LENGTH = 1000  # a name, email or candidate id cell longer than this is refused
 MAX_NAME_LENGTH = 200
@@ -42,8 +47,11 @@ def clean_name(text: str) -> str:
     return " ".join(kept.split())
 
 
-def _domain_checks_cached() -> None:
-    """Make email-validator check each domain once per process.
+@cache
+def _email_validator() -> tuple[Callable[..., ValidatedEmail], type[EmailNotValidError]]:
+    """email-validator's `validate_email` and its error, imported on first use (its patterns
+    take ~20 ms to compile) rather than at cold start, with each domain checked once per
+    process.
 
     Most of `validate_email`'s time (about 60%) goes to the domain (UTS-46, character by
     character), and a candidate list has few domains: thousands of addresses at a handful of
@@ -53,27 +61,25 @@ def _domain_checks_cached() -> None:
     and is refused again each time. email-validator is pinned (pyproject.toml) and
     `tests/unit/test_candidate.py` checks the cached checks agree with the library's own.
     """
-    from email_validator import syntax
+    from email_validator import EmailNotValidError, syntax, validate_email
 
     # The module, not the function the package re-exports under the same name.
     module = importlib.import_module("email_validator.validate_email")
     name = "validate_email_domain_name"
     if getattr(module, name) is syntax.validate_email_domain_name:
         setattr(module, name, lru_cache(maxsize=4096)(syntax.validate_email_domain_name))
+    return validate_email, EmailNotValidError
 
 
 @lru_cache(maxsize=32768)
 def check_email(text: str) -> tuple[str | None, str | None]:
     """(the normalised address, None), or (None, why it is not an address); no network.
 
-    Cached: the preview and the run that follows it check the same addresses. email-validator
-    is imported on first use (its patterns take ~20 ms to compile), not at cold start."""
-    from email_validator import EmailNotValidError, validate_email
-
-    _domain_checks_cached()
+    Cached: the preview and the run that follows it check the same addresses."""
+    validate_email, not_valid = _email_validator()
     try:
         validated = validate_email(text, check_deliverability=False)
-    except EmailNotValidError as error:
+    except not_valid as error:
         return None, str(error)
     return validated.normalized, None
 

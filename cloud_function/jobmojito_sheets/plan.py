@@ -95,7 +95,7 @@ class Plan:
 def _cell(cells: Cells, index: int | None) -> str:
     if index is None:
         return ""
-    if isinstance(cells, Mapping):
+    if isinstance(cells, (dict, Mapping)):  # a dict first: no ABC check for it
         return str(cells.get(index, "")).strip()
     if index >= len(cells):
         return ""
