@@ -7,7 +7,7 @@ spellings of one address (case, NFC/NFD, punycode/Unicode domain) are sent once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jobmojito_sheets.candidate import (
     MAX_CELL_LENGTH,
@@ -59,10 +59,10 @@ class PlannedRow:
     source: SheetRow
     status: RowStatus
     result: str
+    row: int = field(init=False)  # the source's row number, asked for everywhere
 
-    @property
-    def row(self) -> int:
-        return self.source.row
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "row", self.source.row)
 
     @property
     def name(self) -> str:
