@@ -206,8 +206,8 @@ class Run:
         and one write; returns the batches to send now: the rows that were marked.
 
         The candidates are claimed in the system of record first, and the claims of rows the
-        read then shows are not to be sent are released: so between the read that locates the
-        rows and the write of their markers there is only the function's own work, never a
+        read then turns away are released after the write: so between the read that locates
+        the rows and the write of their markers there is only the function's own work, never a
         round trip to the store (one Firestore document per candidate)."""
         self.last_flush = now
         rows = [planned for batch in wave for planned in batch]
