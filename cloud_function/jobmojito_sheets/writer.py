@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError
 from jobmojito_sheets.layout import Layout, column_letter
 from jobmojito_sheets.locate import (
@@ -121,7 +122,9 @@ class SheetWriter:
 
     def _in_place(self, expected: Mapping[int, tuple[str, str]]) -> bool:
         """One read of the header and of these rows' email and result cells: whether the
-        header is as the run left it and every row still stands where it was read."""
+        header is as the run left it and every row still stands where it was read. Google
+        refuses a range that starts past the grid's last row (rows deleted at the bottom
+        meanwhile): then they are not in place either."""
         layout = self._layout
         result = layout.outputs.get("result")
         if result is None or not self._grid_wide_enough:
@@ -129,7 +132,12 @@ class SheetWriter:
         header = layout.header_row
         spans = coalesce_spans(row_spans(sorted(expected)), IN_PLACE_SPANS)
         read = blocks(spans, column_groups((layout.email, result)))
-        values = self._sheets.read(self._tab, [f"{header}:{header}", *(b.a1 for b in read)])
+        try:
+            values = self._sheets.read(self._tab, [f"{header}:{header}", *(b.a1 for b in read)])
+        except InviteError as error:
+            if error.code is ErrorCode.INVALID_RANGE:  # rows deleted: they start past the grid
+                return False
+            raise
         header_cells = values[0][0] if values[0] else []
         if not header_still_matches(layout, header_cells, self._headers_written):
             return False

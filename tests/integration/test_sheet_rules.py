@@ -11,7 +11,15 @@ import httpx
 from werkzeug.wrappers import Request, Response
 
 from sandbox.server import LoopbackServer
-from sandbox.world import OUTSIDER, OUTSIDER_TOKEN, RECRUITER, FunctionProcess, Sandbox, invite
+from sandbox.world import (
+    OUTSIDER,
+    OUTSIDER_TOKEN,
+    RECRUITER,
+    RECRUITER_TOKEN,
+    FunctionProcess,
+    Sandbox,
+    invite,
+)
 from tests.integration.conftest import SheetUnderTest
 
 NewSheet = Callable[..., SheetUnderTest]
@@ -324,6 +332,58 @@ def test_many_results_are_written_while_the_last_batches_run_so_the_last_write_i
     assert result_rows(writes[1]) >= 1000  # (EARLY_FLUSH_ROWS) while the last batches ran
     assert result_rows(writes[2]) <= 400 and result_rows(writes[1]) + result_rows(writes[2]) == 1500
     assert all(cell(sheet, f"D{r}") == "ok" for r in range(2, 1502))
+
+
+def test_rows_deleted_from_the_bottom_mid_run_cost_no_write_of_the_rows_still_there(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    """The grid shrinks under the run: reading the rows to write where they were read would
+    start past the grid's last row, which Google refuses (400); the run locates them in the
+    whole columns instead, writes the rows still there, and answers the others unwritten."""
+    rows = [["Name", "Email"]] + [[f"C {i}", f"c{i}@example.com"] for i in range(30)]
+    sheet = new_sheet(rows)  # 31 rows, sized to its data
+    function = start_function(
+        BATCH_SIZE="10", CONCURRENCY="1", SHEETS_WRITE_INTERVAL_SECONDS="0.01"
+    )
+    shrink = {
+        "requests": [
+            {
+                "updateSheetProperties": {
+                    "properties": {"sheetId": 0, "gridProperties": {"rowCount": 21}},
+                    "fields": "gridProperties.rowCount",
+                }
+            }
+        ]
+    }
+
+    def delete_the_last_ten_rows(call_number: int) -> None:
+        if call_number == 3:  # the third batch (rows 22 to 31), the others' results written
+            url = f"{world.servers['sheets'].url}/v4/spreadsheets/{sheet.spreadsheet_id}"
+            headers = {"Authorization": f"Bearer {RECRUITER_TOKEN}"}
+            httpx.post(f"{url}:batchUpdate", json=shrink, headers=headers).raise_for_status()
+
+    world.jobmojito.on_processed = delete_the_last_ten_rows
+    world.jobmojito.latency = 0.3  # each batch's results are written before the next answers
+    try:
+        answer = ok(sheet.call(function, ["A2:B31"]))
+    finally:
+        world.jobmojito.on_processed = None
+        world.jobmojito.latency = 0.0
+    by_row = {r["row"]: r for r in answer["rows"]}
+    assert all(cell(sheet, f"D{r}") == "ok" for r in range(2, 22))
+    assert all(by_row[r]["written"] is False and by_row[r]["interview_url"] for r in range(22, 32))
+    assert world.sheets.grid_size(sheet.spreadsheet_id, sheet.title)[0] == 21
+    reads = [
+        r
+        for r in world.sheets.requests
+        if r.kind == "values.batchGet" and sheet.spreadsheet_id in r.path
+    ]
+    assert reads[-2].status == 400  # the rows alone: they start past the grid now
+    assert reads[-1].status == 200 and reads[-1].query["ranges"][1:] == [
+        "'Candidates'!B:B",
+        "'Candidates'!D:D",
+    ]
+    assert "a Sheets write failed" not in function.logs()  # not a Sheets failure: no stop
 
 
 def test_sheets_are_opened_with_the_callers_own_access_token(
