@@ -16,6 +16,7 @@ from sandbox.world import RECRUITER, TAB_GID, FunctionProcess, Sandbox, invite, 
 from tests.integration.conftest import SheetUnderTest
 
 NewSheet = Callable[..., SheetUnderTest]
+AT = "2026-12-06T04:00:00+00:00"
 PEOPLE = [["Name", "Email"]] + [[f"Candidate {i}", f"record{i}@example.com"] for i in range(8)]
 
 
@@ -174,3 +175,60 @@ def test_one_mailbox_spelled_two_ways_in_two_sheets_is_one_candidate_of_the_reco
     answer = _ok(new_sheet(decomposed).call(function, ["2:2"]))
     assert _statuses(answer) == ["recovered"] and answer["summary"]["sent"] == 0
     assert sum(world.jobmojito.credits_by_email().values()) == 1
+
+
+def test_claims_go_in_commits_of_500_and_a_refused_commit_is_claimed_one_by_one(
+    world: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Against the emulator, a store used as a run uses it: candidates nobody holds are claimed
+    in commits of up to 500 creates; a commit Firestore refuses because one of its candidates
+    is held is claimed candidate by candidate, so the others are still claimed and the held
+    ones named with their holder; a forced claim takes every candidate."""
+    from jobmojito_sheets.registry import Record, RecordState
+    from jobmojito_sheets.store import CLAIMS_PER_COMMIT, FirestoreStore
+
+    assert world.firestore is not None
+    for name, value in world.firestore.env().items():
+        monkeypatch.setenv(name, value)
+    store = FirestoreStore(world.firestore.project, None, timeout=30.0)
+    interview = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+    def claims(run: str, numbers: range) -> list[Record]:
+        return [
+            Record(interview_id=interview, email=f"commit{n}@example.com",
+                   state=RecordState.CLAIMED, run_id=run, caller=RECRUITER,
+                   spreadsheet_id="1Commits", tab="Candidates", row=n + 2, at=AT)
+            for n in numbers
+        ]  # fmt: skip
+
+    commits: list[int] = []
+    alone: list[str] = []
+    commit, claim_one = store._commit_claims, store._claim_one
+
+    def counted_commit(chunk: list[Record], force: bool) -> bool:
+        commits.append(len(chunk))
+        return commit(chunk, force)
+
+    def counted_claim_one(claim: Record, force: bool) -> Record | None:
+        alone.append(claim.email)
+        return claim_one(claim, force)
+
+    monkeypatch.setattr(store, "_commit_claims", counted_commit)
+    monkeypatch.setattr(store, "_claim_one", counted_claim_one)
+
+    first = range(0, 600)  # a commit of 500 and one of 100
+    assert store.claim(claims("run-a", first), force=False) == {}
+    assert (commits, len(alone)) == ([500, 100], 0)
+    second = range(590, 1200)  # its first commit holds ten of run-a's candidates
+    held = store.claim(claims("run-b", second), force=False)
+    assert (commits[2:], len(alone)) == ([500, 110], CLAIMS_PER_COMMIT)  # the refused 500 alone
+    assert sorted(held) == sorted(f"commit{n}@example.com" for n in range(590, 600))
+    assert {record.run_id for record in held.values()} == {"run-a"}
+    emails = [f"commit{n}@example.com" for n in range(0, 1200)]
+    owners = {e: r.run_id for e, r in store.lookup(interview, emails).items()}
+    assert all(owners[f"commit{n}@example.com"] == "run-a" for n in range(0, 600))
+    assert all(owners[f"commit{n}@example.com"] == "run-b" for n in range(600, 1200))
+    assert len(second) > CLAIMS_PER_COMMIT  # both paths were taken
+    assert store.claim(claims("run-c", range(0, 10)), force=True) == {}
+    owners = {e: r.run_id for e, r in store.lookup(interview, emails[:10]).items()}
+    assert set(owners.values()) == {"run-c"}
