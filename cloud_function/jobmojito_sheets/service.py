@@ -180,6 +180,7 @@ class Run:
     last_flush: float = float("-inf")
     result_cells: dict[int, str] = field(default_factory=dict)
     not_started: list[int] = field(default_factory=list)
+    unstarted: list[PlannedRow] = field(default_factory=list)
 
     def expected(self) -> dict[int, tuple[str, str]]:
         """Each row's email and what its result cell holds, as far as this run knows."""
@@ -280,7 +281,7 @@ class Run:
         if error is not None and not isinstance(error, JobMojitoFailure):
             raise error
         if isinstance(error, NotStarted):  # never sent: the row gets back what it held
-            self.ledger.release(batch)
+            self.unstarted.extend(batch)  # their claims are released together, at the end
             self.not_started.extend(p.row for p in batch)
             self._report(
                 {p.row: Outcome(p.row, RowStatus.NOT_SENT, NOT_SENT_STOPPED) for p in batch},
@@ -509,6 +510,7 @@ def run(
                 state.flush(now)
             if state.stop is not None or state.sheets_error is not None:
                 cancel.set()  # batches not yet started are not sent
+    state.ledger.release(state.unstarted)  # one read and one write of the store, not one a batch
     if state.refusal is not None:
         raise state.refusal
     if not run_fails(state.stop, state.answered):

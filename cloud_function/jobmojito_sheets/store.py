@@ -118,8 +118,8 @@ class MemoryStore:
             self.runs[run_id] = dict(entry)
 
 
-# Claims created in one Firestore commit (Firestore allows 500 writes a commit).
-CLAIMS_PER_COMMIT = 500
+# Claims created, or released, in one Firestore commit (Firestore allows 500 writes a commit).
+WRITES_PER_COMMIT = 500
 
 
 class FirestoreStore:
@@ -136,6 +136,7 @@ class FirestoreStore:
         from google.cloud import firestore  # ~0.3 s to load, only needed where it is used
 
         self._exists = exceptions.AlreadyExists
+        self._changed = exceptions.FailedPrecondition
         self._timeout = timeout
         self._retry = retry.Retry(timeout=timeout)
         self._pool = ThreadPoolExecutor(max_workers=8)
@@ -189,7 +190,7 @@ class FirestoreStore:
         raise StoreUnavailable()
 
     def _commit_claims(self, chunk: Sequence[Record], force: bool) -> bool:
-        """Up to `CLAIMS_PER_COMMIT` claims in one atomic commit of creates (of sets, when
+        """Up to `WRITES_PER_COMMIT` claims in one atomic commit of creates (of sets, when
         forced); False when Firestore refused it because one of them exists (then none was
         written)."""
         batch = self._client.batch()
@@ -209,7 +210,7 @@ class FirestoreStore:
         claims of a commit Firestore refused are made one by one, each told apart."""
         if not claims:
             return {}
-        size = CLAIMS_PER_COMMIT
+        size = WRITES_PER_COMMIT
         chunks = [claims[i : i + size] for i in range(0, len(claims), size)]
 
         def claim_all() -> dict[str, Record]:
@@ -244,19 +245,42 @@ class FirestoreStore:
     def release(
         self, interview_id: str, emails: Iterable[str], run_id: str, *, is_test: bool = False
     ) -> None:
+        """One read of the candidates' records, then this run's claims among them deleted in
+        commits of up to 500, each delete on condition that nobody wrote the record since it
+        was read (e.g. our own answer recorded). A commit Firestore refuses on that condition
+        deletes nothing; its claims are then released one by one, each read again."""
         refs = [self._ref(candidate_key(interview_id, e, is_test=is_test)) for e in emails]
         if not refs:
             return
 
+        def claimed_by_this_run(snapshot: Any) -> bool:
+            data = snapshot.to_dict() if snapshot.exists else None
+            return bool(
+                data and data.get("run_id") == run_id and data.get("state") == RecordState.CLAIMED
+            )
+
         def release_one(ref: Any) -> None:
             snapshot = ref.get(retry=self._retry, timeout=self._timeout)
-            data = snapshot.to_dict() if snapshot.exists else None
-            if data and data.get("run_id") == run_id and data.get("state") == RecordState.CLAIMED:
-                # Only if nobody wrote it since we read it (e.g. our own answer recorded).
+            if claimed_by_this_run(snapshot):
                 option = self._client.write_option(last_update_time=snapshot.update_time)
                 ref.delete(option=option, retry=self._retry, timeout=self._timeout)
 
-        self._bounded(lambda: list(self._pool.map(release_one, refs)) and None)
+        def release_all() -> None:
+            snapshots = self._client.get_all(refs, retry=self._retry, timeout=self._timeout)
+            ours = [snapshot for snapshot in snapshots if claimed_by_this_run(snapshot)]
+            for i in range(0, len(ours), WRITES_PER_COMMIT):
+                chunk = ours[i : i + WRITES_PER_COMMIT]
+                batch = self._client.batch()
+                for snapshot in chunk:
+                    option = self._client.write_option(last_update_time=snapshot.update_time)
+                    batch.delete(snapshot.reference, option=option)
+                try:
+                    batch.commit(retry=self._retry, timeout=self._timeout)
+                except self._changed:
+                    for snapshot in chunk:
+                        release_one(snapshot.reference)
+
+        self._bounded(release_all)
 
     def save_run(self, run_id: str, entry: Mapping[str, Any]) -> None:
         ref = self._client.collection(RUNS).document(run_id)

@@ -185,7 +185,7 @@ def test_claims_go_in_commits_of_500_and_a_refused_commit_is_claimed_one_by_one(
     is held is claimed candidate by candidate, so the others are still claimed and the held
     ones named with their holder; a forced claim takes every candidate."""
     from jobmojito_sheets.registry import Record, RecordState
-    from jobmojito_sheets.store import CLAIMS_PER_COMMIT, FirestoreStore
+    from jobmojito_sheets.store import WRITES_PER_COMMIT, FirestoreStore
 
     assert world.firestore is not None
     for name, value in world.firestore.env().items():
@@ -221,14 +221,60 @@ def test_claims_go_in_commits_of_500_and_a_refused_commit_is_claimed_one_by_one(
     assert (commits, len(alone)) == ([500, 100], 0)
     second = range(590, 1200)  # its first commit holds ten of run-a's candidates
     held = store.claim(claims("run-b", second), force=False)
-    assert (commits[2:], len(alone)) == ([500, 110], CLAIMS_PER_COMMIT)  # the refused 500 alone
+    assert (commits[2:], len(alone)) == ([500, 110], WRITES_PER_COMMIT)  # the refused 500 alone
     assert sorted(held) == sorted(f"commit{n}@example.com" for n in range(590, 600))
     assert {record.run_id for record in held.values()} == {"run-a"}
     emails = [f"commit{n}@example.com" for n in range(0, 1200)]
     owners = {e: r.run_id for e, r in store.lookup(interview, emails).items()}
     assert all(owners[f"commit{n}@example.com"] == "run-a" for n in range(0, 600))
     assert all(owners[f"commit{n}@example.com"] == "run-b" for n in range(600, 1200))
-    assert len(second) > CLAIMS_PER_COMMIT  # both paths were taken
+    assert len(second) > WRITES_PER_COMMIT  # both paths were taken
     assert store.claim(claims("run-c", range(0, 10)), force=True) == {}
     owners = {e: r.run_id for e, r in store.lookup(interview, emails[:10]).items()}
     assert set(owners.values()) == {"run-c"}
+
+
+def test_a_release_deletes_only_this_runs_claims_in_commits_and_spares_a_record_written_since(
+    world: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Releasing reads the records once and deletes this run's claims in commits of up to 500,
+    each on condition that the record was not written since the read: a record another run
+    wrote meanwhile survives (its commit is refused, then each claim is released alone), and a
+    registered record, or another run's, is never deleted."""
+    from jobmojito_sheets.registry import Record, RecordState
+    from jobmojito_sheets.store import FirestoreStore
+
+    assert world.firestore is not None
+    for name, value in world.firestore.env().items():
+        monkeypatch.setenv(name, value)
+    store = FirestoreStore(world.firestore.project, None, timeout=30.0)
+    interview = "0b5f3e0c-7b8a-4b8e-9d4c-6a1f2e3d4c5b"
+
+    def record(n: int, run: str, state: RecordState = RecordState.CLAIMED) -> Record:
+        return Record(
+            interview_id=interview, email=f"release{n}@example.com", state=state, run_id=run,
+            caller=RECRUITER, spreadsheet_id="1Releases", tab="Candidates", row=n + 2, at=AT,
+            interview_url="https://x/1" if state is RecordState.REGISTERED else "",
+        )  # fmt: skip
+
+    assert store.claim([record(n, "run-a") for n in range(600)], force=False) == {}
+    store.register([record(n, "run-a", RecordState.REGISTERED) for n in range(5)])  # answered
+    assert store.claim([record(n, "run-b") for n in range(600, 610)], force=False) == {}
+    read = store._client.get_all
+
+    def read_then_another_run_writes(refs: Any, **options: Any) -> list[Any]:
+        snapshots = list(read(refs, **options))
+        store.register([record(7, "run-z", RecordState.REGISTERED)])  # a forced run, meanwhile
+        return snapshots
+
+    monkeypatch.setattr(store._client, "get_all", read_then_another_run_writes)
+    store.release(interview, [f"release{n}@example.com" for n in range(610)], "run-a")
+    monkeypatch.setattr(store._client, "get_all", read)
+
+    left = store.lookup(interview, [f"release{n}@example.com" for n in range(610)])
+    assert sorted(left) == sorted(
+        [f"release{n}@example.com" for n in (0, 1, 2, 3, 4, 7)]
+        + [f"release{n}@example.com" for n in range(600, 610)]
+    )
+    assert left["release7@example.com"].run_id == "run-z"
+    assert {left[f"release{n}@example.com"].state for n in range(5)} == {RecordState.REGISTERED}
