@@ -210,6 +210,7 @@ class FirestoreStore:
         claims of a commit Firestore refused are made one by one, each told apart."""
         if not claims:
             return {}
+        claims = list({claim.key: claim for claim in claims}.values())  # each candidate once
         size = WRITES_PER_COMMIT
         chunks = [claims[i : i + size] for i in range(0, len(claims), size)]
 
@@ -249,7 +250,8 @@ class FirestoreStore:
         commits of up to 500, each delete on condition that nobody wrote the record since it
         was read (e.g. our own answer recorded). A commit Firestore refuses on that condition
         deletes nothing; its claims are then released one by one, each read again."""
-        refs = [self._ref(candidate_key(interview_id, e, is_test=is_test)) for e in emails]
+        keys = dict.fromkeys(candidate_key(interview_id, e, is_test=is_test) for e in emails)
+        refs = [self._ref(key) for key in keys]  # each once: a commit may not touch one twice
         if not refs:
             return
 

@@ -278,3 +278,25 @@ def test_a_release_deletes_only_this_runs_claims_in_commits_and_spares_a_record_
     )
     assert left["release7@example.com"].run_id == "run-z"
     assert {left[f"release{n}@example.com"].state for n in range(5)} == {RecordState.REGISTERED}
+
+
+def test_a_candidate_named_twice_in_one_claim_or_release_is_written_once(
+    world: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Firestore refuses a commit that writes one document twice; the store never sends one."""
+    from jobmojito_sheets.registry import Record, RecordState
+    from jobmojito_sheets.store import FirestoreStore
+
+    assert world.firestore is not None
+    for name, value in world.firestore.env().items():
+        monkeypatch.setenv(name, value)
+    store = FirestoreStore(world.firestore.project, None, timeout=30.0)
+    interview = "5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d"
+    twice = Record(
+        interview_id=interview, email="twice@example.com", state=RecordState.CLAIMED,
+        run_id="run-t", caller=RECRUITER, spreadsheet_id="1Twice", tab="Candidates", row=2, at=AT,
+    )  # fmt: skip
+    assert store.claim([twice, twice], force=False) == {}
+    assert store.lookup(interview, ["twice@example.com"])["twice@example.com"].run_id == "run-t"
+    store.release(interview, ["twice@example.com", "TWICE@example.com"], "run-t")
+    assert store.lookup(interview, ["twice@example.com"]) == {}
