@@ -542,7 +542,7 @@ def per_row_baseline(world: BenchSandbox, size: int, sample: int, latency: float
 STORE_CLAIMS = 5_000  # one call's MAX_ROWS of candidates, claimed before anything is sent
 
 
-def firestore_claim_seconds(count: int = STORE_CLAIMS) -> tuple[float, float] | None:
+def firestore_store_seconds(count: int = STORE_CLAIMS) -> tuple[float, float] | None:
     """Seconds the Firestore store takes to claim `count` candidates nobody holds, and to
     release those claims again (a call whose deadline left its batches unsent), in the real
     emulator of the gcloud CLI (as deployed, with STATE_STORE=firestore, a run claims its rows
@@ -878,7 +878,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     finally:
         world.stop()
     print(f"  claiming {STORE_CLAIMS:,} candidates in the Firestore emulator…", flush=True)
-    store_seconds = firestore_claim_seconds()
+    store_seconds = firestore_store_seconds()
     print("  timing imports…", flush=True)
     imports = import_times()
     extra = heaviest_extra_imports()

@@ -23,6 +23,7 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 from jobmojito_sheets.candidate import email_key
 from jobmojito_sheets.layout import Layout
 from jobmojito_sheets.plan import PlannedRow
+from jobmojito_sheets.read_plan import column_groups
 from jobmojito_sheets.row_status import (
     ACTIVATED,
     ALREADY_INVITED,
@@ -186,14 +187,11 @@ _Run = tuple[tuple[int, int], list[str]]
 
 
 def _runs(layout: Layout, names: Sequence[str]) -> list[_Run]:
-    runs: list[tuple[list[int], list[str]]] = []
-    for column, name in sorted((layout.outputs[name], name) for name in names):
-        if runs and column == runs[-1][0][-1] + 1:
-            runs[-1][0].append(column)
-            runs[-1][1].append(name)
-        else:
-            runs.append(([column], [name]))
-    return [((columns[0], columns[-1]), run_names) for columns, run_names in runs]
+    by_column = {layout.outputs[name]: name for name in names}
+    return [
+        ((first, last), [by_column[c] for c in range(first, last + 1)])
+        for first, last in column_groups(by_column)
+    ]
 
 
 def header_cells(layout: Layout) -> dict[str, str]:

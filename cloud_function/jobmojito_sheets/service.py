@@ -179,8 +179,7 @@ class Run:
     refusal: InviteError | None = None
     last_flush: float = float("-inf")
     result_cells: dict[int, str] = field(default_factory=dict)
-    not_started: list[int] = field(default_factory=list)
-    unstarted: list[PlannedRow] = field(default_factory=list)
+    unstarted: list[PlannedRow] = field(default_factory=list)  # never sent: no time left
 
     def expected(self) -> dict[int, tuple[str, str]]:
         """Each row's email and what its result cell holds, as far as this run knows."""
@@ -282,7 +281,6 @@ class Run:
             raise error
         if isinstance(error, NotStarted):  # never sent: the row gets back what it held
             self.unstarted.extend(batch)  # their claims are released together, at the end
-            self.not_started.extend(p.row for p in batch)
             self._report(
                 {p.row: Outcome(p.row, RowStatus.NOT_SENT, NOT_SENT_STOPPED) for p in batch},
                 {p.row: {"result": p.source.result} for p in batch},
@@ -510,7 +508,7 @@ def run(
                 state.flush(now)
             if state.stop is not None or state.sheets_error is not None:
                 cancel.set()  # batches not yet started are not sent
-    state.ledger.release(state.unstarted)  # one read and one write of the store, not one a batch
+    state.ledger.release(state.unstarted)  # one release for them all, not one a batch
     if state.refusal is not None:
         raise state.refusal
     if not run_fails(state.stop, state.answered):
@@ -520,7 +518,7 @@ def run(
     sheets.finishing()
     state.flush(clock())
 
-    end = ending(state.not_started, state.stop, state.sheets_error)
+    end = ending([p.row for p in state.unstarted], state.stop, state.sheets_error)
     for row, outcome in end.unsent.items():
         state.reports[row].apply(outcome)
     reports = [state.reports[p.row] for p in plan.rows]

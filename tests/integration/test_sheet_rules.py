@@ -334,7 +334,7 @@ def test_many_results_are_written_while_the_last_batches_run_so_the_last_write_i
     assert all(cell(sheet, f"D{r}") == "ok" for r in range(2, 1502))
 
 
-def test_rows_deleted_from_the_bottom_mid_run_cost_no_write_of_the_rows_still_there(
+def test_rows_deleted_from_the_bottom_mid_run_do_not_stop_the_run(
     start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
 ) -> None:
     """The grid shrinks under the run: reading the rows to write where they were read would

@@ -52,7 +52,7 @@ def test_after_a_sort_the_whole_columns_are_read_and_each_row_written_where_it_w
     assert grid.rows[3 - 1][3] == MARK  # the row that now stands there is left alone
 
 
-def test_a_result_cell_typed_over_is_located_again_not_written_in_place() -> None:
+def test_a_result_cell_typed_over_sends_the_write_to_the_whole_columns() -> None:
     grid, writer = tab_of(10)
     grid.rows[4 - 1][3] = "called her, do not send"
     flushed = writer.flush({4: {"result": "ok"}}, expected_of(grid, [4]))
