@@ -715,7 +715,7 @@ def print_targets(cases: list[Case], imports: tuple[float, float]) -> None:
 
 @dataclass
 class Split:
-    """Where one call's time went: before its first JobMojito call (the function's start: the
+    """Where one call's time went: before its first JobMojito batch (the function's start: the
     identity checks and the Sheets reads and writes ahead of sending), JobMojito under way,
     between JobMojito's answers and the next wave's calls, and after the last answer (the last
     writes). A call that sends nothing (a dry run) is all `head`."""
@@ -733,7 +733,9 @@ class Split:
 
 
 def split(call: Call, jobmojito: Sequence[Hit]) -> Split:
-    inside = [h for h in jobmojito if call.start <= h.start <= call.end]
+    # Batches only: the balance read (GET /merchant-status) goes out at the call's start,
+    # alongside the tab's properties, and must not end the head there.
+    inside = [h for h in jobmojito if h.write and call.start <= h.start <= call.end]
     if not inside:
         return Split(head=call.seconds)
     head = min(h.start for h in inside) - call.start
@@ -808,7 +810,10 @@ def print_trace(case: Case) -> None:
         (h.start, h.end, "sheets", f"{h.method} {h.status} {_short(h.path)}")
         for h in case.function_hits
     ]
-    events += [(h.start, h.end, "jobmojito", f"{h.status}") for h in case.jobmojito_hits]
+    events += [
+        (h.start, h.end, "jobmojito", f"{h.method} {h.status} {h.path}")
+        for h in case.jobmojito_hits
+    ]
     events += [(c.start, c.end, "script", "dry run" if c.dry_run else "") for c in case.calls]
     print(f"  trace of {case.rows:,} rows, JobMojito {case.latency:g} s:")
     for start, end, who, what in sorted(events):

@@ -6,8 +6,9 @@ answer is read (`results.reader`) differ.
 
 This is the imperative shell that strings the pure rules together. Its promises:
 - write ahead: the rows to send are claimed in the system of record, then marked
-  `Pending (run …)` in the Sheet, in one read and one write, before any batch is sent, and a
-  row that could not be marked is not sent;
+  `Pending (run …)` in the Sheet, in one read and one write, before their batches are sent
+  (a large call's first wave in a turn of its own, `schedule.turns`), and a row that could
+  not be marked is not sent;
 - results replace the markers as batches answer, in coalesced writes (at most one every
   `SHEETS_WRITE_INTERVAL_SECONDS`, and one more while the last batches run when many rows
   wait: `schedule.flush_due`), each preceded by one read that locates the rows by email;
@@ -51,7 +52,7 @@ from jobmojito_sheets.row_status import (
     pending_marker,
     summarize,
 )
-from jobmojito_sheets.schedule import BatchTimes, flush_due
+from jobmojito_sheets.schedule import BatchTimes, flush_due, turns
 from jobmojito_sheets.selection import (
     clip_spans,
     rows_in,
@@ -179,7 +180,17 @@ class Run:
     refusal: InviteError | None = None
     last_flush: float = float("-inf")
     result_cells: dict[int, str] = field(default_factory=dict)
-    unstarted: list[PlannedRow] = field(default_factory=list)  # never sent: no time left
+    # Never sent: no time left, or a Sheets failure kept them from being marked; `ending`
+    # says what they become (`not_yet` in `remaining` when only time or quota ran out).
+    unstarted: list[PlannedRow] = field(default_factory=list)
+
+    @property
+    def halted(self) -> bool:
+        """Whether nothing more may be marked or sent: the run stopped, was refused, or could
+        not reach the Sheet or the system of record."""
+        return any(
+            e is not None for e in (self.stop, self.refusal, self.sheets_error, self.store_error)
+        )
 
     def expected(self) -> dict[int, tuple[str, str]]:
         """Each row's email and what its result cell holds, as far as this run knows."""
@@ -223,8 +234,8 @@ class Run:
             snapshot = self.writer.snapshot()
         except InviteError as error:
             self.sheets_error = self.sheets_error or error
-            self.ledger.release(claimed)
             self._never_sent(unmarked(rows, sheets_failed=True))
+            self.unstarted.extend(rows)  # their claims are released with the others, at the end
             return []
         expected = self.expected()
         at = self.writer.locate({p.row: expected[p.row] for p in rows}, snapshot)
@@ -246,8 +257,13 @@ class Run:
         cells, self.outbox = self.outbox, {}
         marked = self._settle_write(cells, self.writer.write(cells, expected, snapshot))
         not_marked = [p for p in claim.send if p.row not in marked]
-        self.ledger.release([*(p for p in claimed if p.row in claim.skipped), *not_marked])
-        self._never_sent(unmarked(not_marked, sheets_failed=self.sheets_error is not None))
+        failed = self.sheets_error is not None  # else the rows not marked had moved
+        self.ledger.release(
+            [*(p for p in claimed if p.row in claim.skipped), *([] if failed else not_marked)]
+        )
+        self._never_sent(unmarked(not_marked, sheets_failed=failed))
+        if failed:  # their claims are released with the others, at the end
+            self.unstarted.extend(not_marked)
         sending = {p.row for p in claim.send} & marked
         return [sendable for batch in wave if (sendable := [p for p in batch if p.row in sending])]
 
@@ -482,15 +498,22 @@ def run(
     in_flight: dict[Future[list[object]], list[PlannedRow]] = {}
 
     with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
-        # One turn marks every row to send; the batches then go `concurrency` at a time, and
-        # those the deadline does not reach get their rows back at the end.
-        wave = batches(plan.to_send, settings.batch_size)
-        for sendable in state.start_wave(wave, marker, clock()) if wave else []:
-            future = pool.submit(
-                _send, client, request, sendable, deadline=deadline, times=times,
-                cancel=cancel, cap=settings.jobmojito_timeout,
-            )  # fmt: skip
-            in_flight[future] = sendable
+        # A turn marks its rows pending, then its batches go `concurrency` at a time (a large
+        # call's first wave has a turn of its own, `schedule.turns`); batches the deadline
+        # does not reach get their rows back at the end.
+        to_send = plan.to_send
+        covered = shortfall(credits, len(to_send)) is None
+        all_batches = batches(to_send, settings.batch_size)
+        for turn in turns(all_batches, settings.concurrency, len(to_send), covered=covered):
+            if cancel.is_set() or state.halted:  # never marked, never sent
+                state.unstarted.extend(planned for batch in turn for planned in batch)
+                continue
+            for sendable in state.start_wave(turn, marker, clock()):
+                future = pool.submit(
+                    _send, client, request, sendable, deadline=deadline, times=times,
+                    cancel=cancel, cap=settings.jobmojito_timeout,
+                )  # fmt: skip
+                in_flight[future] = sendable
         early_done = False
         while in_flight:
             wait_for = max(0.02, settings.write_interval - (clock() - state.last_flush))

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 from jobmojito_sheets.deadline import Deadline
 from jobmojito_sheets.quota import CallKind, Pacer, QuotaWaitTooLong, wait_for
-from jobmojito_sheets.schedule import EARLY_FLUSH_ROWS, MIN_BATCH_SECONDS, flush_due, may_start
+from jobmojito_sheets.schedule import (
+    EARLY_FLUSH_ROWS,
+    FIRST_WAVE_ALONE_ROWS,
+    MIN_BATCH_SECONDS,
+    flush_due,
+    may_start,
+    turns,
+)
 
 
 class Clock:
@@ -82,3 +89,13 @@ def test_results_are_written_every_interval_and_once_more_while_the_last_batches
     assert flush_due(many, 2.0, 10.0, last_wave=True, early_done=False)  # the last ones run
     assert not flush_due(many, 0.5, 10.0, last_wave=True, early_done=True)  # only once
     assert not flush_due(many - 1, 2.0, 10.0, last_wave=True, early_done=False)  # too few
+
+
+def test_a_large_call_marks_its_first_wave_in_a_turn_of_its_own() -> None:
+    many = FIRST_WAVE_ALONE_ROWS + 1
+    batches = [[n] for n in range(30)]
+    assert turns(batches, 4, many, covered=True) == [batches[:4], batches[4:]]
+    assert turns(batches, 4, FIRST_WAVE_ALONE_ROWS, covered=True) == [batches]  # not large
+    assert turns(batches, 4, many, covered=False) == [batches]  # refused whole, or not at all
+    assert turns(batches[:4], 4, many, covered=True) == [batches[:4]]  # one wave: one turn
+    assert turns([], 4, many, covered=True) == []
