@@ -762,10 +762,10 @@ def print_details(case: Case) -> None:
     waits = sum(case.sleeps)
     own = max(0.0, case.wall - in_calls - waits)
     print(
-        f"  time: dry run {dry.head:.1f} s; real calls {real.head:.1f} s before the first batch,"
-        f" {real.busy:.1f} s JobMojito under way, {real.gaps:.1f} s between waves,"
-        f" {real.tail:.1f} s after the last answer; {waits:.1f} s waiting as asked;"
-        f" {own:.1f} s the script's own (selection, dialogs, SpreadsheetApp, HTTP)"
+        f"  time: dry run {dry.head:.2f} s; real calls {real.head:.2f} s before the first batch,"
+        f" {real.busy:.2f} s JobMojito under way, {real.gaps:.2f} s between waves,"
+        f" {real.tail:.2f} s after the last answer; {waits:.2f} s waiting as asked;"
+        f" {own:.2f} s the script's own (selection, dialogs, SpreadsheetApp, HTTP)"
     )
     print(
         f"  JobMojito: {len(case.jobmojito_hits)} calls, each"
@@ -786,11 +786,11 @@ def print_details(case: Case) -> None:
         parts = split(call, case.jobmojito_hits)
         print(
             f"  {number:>4} {'dry' if call.dry_run else 'real':<5} {call.rows:>5}"
-            f" {call.seconds:>6.1f} {status:>6} {call.remaining:>5} {wait:>5}"
+            f" {call.seconds:>6.2f} {status:>6} {call.remaining:>5} {wait:>5}"
             f" {sum(1 for h in inside if not h.write and h.status != 429):>5}"
             f" {sum(1 for h in inside if h.write and h.status != 429):>6}"
-            f" {sum(1 for h in inside if h.status == 429):>4} {len(jm):>8} {parts.head:>5.1f}"
-            f" {parts.busy:>7.1f} {parts.gaps:>5.1f} {parts.tail:>5.1f}"
+            f" {sum(1 for h in inside if h.status == 429):>4} {len(jm):>8} {parts.head:>5.2f}"
+            f" {parts.busy:>7.2f} {parts.gaps:>5.2f} {parts.tail:>5.2f}"
         )
     for text in case.errors_shown:
         print(f"  dialog: {text[:200]}")
