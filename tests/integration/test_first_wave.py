@@ -34,27 +34,30 @@ def _call(world: BenchSandbox, function: FunctionProcess, name: str, rows: int) 
     return invite(function.url, body, id_token=world.id_token(), access_token=RECRUITER_TOKEN)
 
 
-def _hits(world: BenchSandbox, name: str) -> tuple[list[Hit], list[Hit]]:
-    """This spreadsheet's value writes, and JobMojito's batches, in the order they arrived."""
+def _timed_call(
+    world: BenchSandbox, name: str, rows: int, **env: str
+) -> tuple[httpx.Response, list[Hit], list[Hit]]:
+    """One real call on a new tab of `rows` candidates, by a new function process; with this
+    spreadsheet's value writes and JobMojito's batches, in the order they arrived."""
+    world.jobmojito.latency = LATENCY
+    with FunctionProcess(world.function_env(**env)) as function:
+        world.sheets_log.hits.clear()
+        world.jobmojito_log.hits.clear()
+        response = _call(world, function, name, rows)
     writes = [h for h in world.sheets_log.hits if h.path.endswith(f"{name}/values:batchUpdate")]
     batches = [h for h in world.jobmojito_log.hits if h.method == "POST"]
-    return sorted(writes, key=lambda h: h.start), sorted(batches, key=lambda h: h.start)
+    return response, sorted(writes, key=lambda h: h.start), sorted(batches, key=lambda h: h.start)
 
 
 def test_a_large_call_sends_its_first_wave_while_it_marks_the_rest(
     timed: BenchSandbox,
 ) -> None:
     rows = FIRST_WAVE_ALONE_ROWS + 100
-    timed.jobmojito.latency = LATENCY
-    with FunctionProcess(timed.function_env()) as function:
-        timed.sheets_log.hits.clear()
-        timed.jobmojito_log.hits.clear()
-        response = _call(timed, function, "1FirstWaveLarge", rows)
+    response, writes, batches = _timed_call(timed, "1FirstWaveLarge", rows)
     assert response.status_code == 200, response.text
     answer = response.json()
     assert answer["summary"]["ok"] == rows and answer["remaining"] == []
     assert set(timed.jobmojito.credits_by_email().values()) == {1}
-    writes, batches = _hits(timed, "1FirstWaveLarge")
     first_marks, rest_marks = writes[0], writes[1]
     first_wave, later = batches[:4], batches[4:]
     # The first wave went out once its own rows were marked, and before the rest were.
@@ -70,13 +73,8 @@ def test_a_large_call_sends_its_first_wave_while_it_marks_the_rest(
 def test_a_call_at_the_threshold_marks_every_row_before_its_first_batch(
     timed: BenchSandbox,
 ) -> None:
-    timed.jobmojito.latency = LATENCY
-    with FunctionProcess(timed.function_env()) as function:
-        timed.sheets_log.hits.clear()
-        timed.jobmojito_log.hits.clear()
-        response = _call(timed, function, "1FirstWaveAtLimit", FIRST_WAVE_ALONE_ROWS)
+    response, writes, batches = _timed_call(timed, "1FirstWaveAtLimit", FIRST_WAVE_ALONE_ROWS)
     assert response.status_code == 200, response.text
-    writes, batches = _hits(timed, "1FirstWaveAtLimit")
     first_answer = min(b.end for b in batches)
     assert [w for w in writes if w.start < first_answer] == [writes[0]]  # one write marks all
     assert writes[0].end <= batches[0].start
@@ -108,17 +106,14 @@ def test_quota_gone_before_the_rest_is_marked_answers_it_as_remaining(
     timed: BenchSandbox,
 ) -> None:
     rows = FIRST_WAVE_ALONE_ROWS + 100
-    timed.jobmojito.latency = LATENCY
-    # The deadline scaled down: the last write waits for the quota until it, in vain.
-    with FunctionProcess(timed.function_env(DEADLINE_SECONDS="6")) as function:
-        # A fresh process reads the header, then the selection, then the tab for the first
-        # wave; every later read meets a quota another tool spent, for longer than the call
-        # has left.
-        timed.sheets.inject("values.batchGet", 429, times=-1, retry_after=90, after=3)
-        try:
-            response = _call(timed, function, "1FirstWaveQuota", rows)
-        finally:
-            timed.sheets.clear_faults()
+    # A new process reads the header, then the selection, then the tab for the first wave;
+    # every later read meets a quota another tool spent, for longer than the call has left.
+    timed.sheets.inject("values.batchGet", 429, times=-1, retry_after=90, after=3)
+    try:
+        # The deadline scaled down: the last write waits for the quota until it, in vain.
+        response, _, _ = _timed_call(timed, "1FirstWaveQuota", rows, DEADLINE_SECONDS="6")
+    finally:
+        timed.sheets.clear_faults()
     assert response.status_code == 200, response.text
     answer = response.json()
     by_status: dict[str, list[int]] = {}
