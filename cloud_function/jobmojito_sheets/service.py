@@ -180,8 +180,9 @@ class Run:
     refusal: InviteError | None = None
     last_flush: float = float("-inf")
     result_cells: dict[int, str] = field(default_factory=dict)
-    # Never sent: no time left, or a Sheets failure kept them from being marked; `ending`
-    # says what they become (`not_yet` in `remaining` when only time or quota ran out).
+    # Never sent: no time left for their batch, a Sheets failure kept them from being
+    # marked, or the run halted before their turn; `ending` says what they become (`not_yet`
+    # in `remaining` when only time or the quota ran out).
     unstarted: list[PlannedRow] = field(default_factory=list)
 
     @property
@@ -210,18 +211,19 @@ class Run:
             self.reports[row].apply(outcome)
         self.outbox.update(writes)
 
-    def start_wave(
-        self, wave: list[list[PlannedRow]], marker: str, now: float
+    def start_turn(
+        self, turn: list[list[PlannedRow]], marker: str, now: float
     ) -> list[list[PlannedRow]]:
-        """Mark the wave's rows pending (with whatever else waits in the outbox) in one read
-        and one write; returns the batches to send now: the rows that were marked.
+        """Mark the turn's rows pending (with whatever else waits in the outbox) in one read
+        and one write (`schedule.turns`); returns the batches to send now: the rows that
+        were marked.
 
         The candidates are claimed in the system of record first, and the claims of rows the
         read then turns away are released after the write: so between the read that locates
         the rows and the write of their markers there is only the function's own work, never a
         round trip to the store (one Firestore document per candidate)."""
         self.last_flush = now
-        rows = [planned for batch in wave for planned in batch]
+        rows = [planned for batch in turn for planned in batch]
         try:  # the system of record: claimed here, or held by another run
             holders = self.ledger.claim(rows, force=self.force)
         except StoreUnavailable as error:
@@ -265,7 +267,7 @@ class Run:
         if failed:  # their claims are released with the others, at the end
             self.unstarted.extend(not_marked)
         sending = {p.row for p in claim.send} & marked
-        return [sendable for batch in wave if (sendable := [p for p in batch if p.row in sending])]
+        return [sendable for batch in turn if (sendable := [p for p in batch if p.row in sending])]
 
     def _never_sent(self, outcomes: dict[int, Outcome]) -> None:
         """Rows of a wave that were not marked: their marker must never be written later, and
@@ -508,7 +510,7 @@ def run(
             if cancel.is_set() or state.halted:  # never marked, never sent
                 state.unstarted.extend(planned for batch in turn for planned in batch)
                 continue
-            for sendable in state.start_wave(turn, marker, clock()):
+            for sendable in state.start_turn(turn, marker, clock()):
                 future = pool.submit(
                     _send, client, request, sendable, deadline=deadline, times=times,
                     cancel=cancel, cap=settings.jobmojito_timeout,

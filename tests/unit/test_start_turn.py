@@ -1,4 +1,4 @@
-"""A wave's start (`service.Run.start_wave`): candidates are claimed in the system of record
+"""A turn's start (`service.Run.start_turn`): candidates are claimed in the system of record
 before the read that locates their rows, so nothing but the function's own work lies between
 that read and the write of the pending markers."""
 
@@ -58,7 +58,7 @@ def test_claims_come_before_the_locating_read_and_a_skipped_rows_claim_is_releas
     run = Run(plan, writer, ledger, force=False)
     run.reports = _planned_reports(plan)
 
-    sending = run.start_wave(batches(plan.to_send, 100), "Pending (run run1)", 0.0)
+    sending = run.start_turn(batches(plan.to_send, 100), "Pending (run run1)", 0.0)
 
     assert grid.events == ["claim", "read", "write", "release"]
     assert [p.row for batch in sending for p in batch] == [2, 4, 5]
