@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from jobmojito_sheets.candidate import email_key
 from jobmojito_sheets.plan import PlannedRow
@@ -21,6 +22,7 @@ from jobmojito_sheets.row_status import (
     INTERRUPTED,
     NOT_SENT_MOVED,
     NOT_SENT_SHEETS,
+    NOT_SENT_STORE,
     OK,
     OK_TEST,
     RowStatus,
@@ -64,11 +66,21 @@ def claim_rows(
     return Claim(tuple(send), skipped)
 
 
-def unmarked(rows: Sequence[PlannedRow], *, sheets_failed: bool) -> dict[int, Outcome]:
-    """Rows whose pending marker could not be written: never sent, and the Sheet still holds
-    what they held before. Either the write failed, or the row could not be found for certain
-    (it moved)."""
-    result = NOT_SENT_SHEETS if sheets_failed else NOT_SENT_MOVED
+# Why a row was not marked pending: it could not be found for certain (it moved), Google
+# Sheets could not be read or written, or its candidate could not be claimed in the system of
+# record.
+NotMarked = Literal["moved", "sheets", "store"]
+_NOT_MARKED: dict[NotMarked, str] = {
+    "moved": NOT_SENT_MOVED,
+    "sheets": NOT_SENT_SHEETS,
+    "store": NOT_SENT_STORE,
+}
+
+
+def unmarked(rows: Sequence[PlannedRow], *, because: NotMarked) -> dict[int, Outcome]:
+    """Rows whose pending marker was never written: never sent, and the Sheet still holds what
+    they held before; their result says why."""
+    result = _NOT_MARKED[because]
     return {p.row: Outcome(p.row, RowStatus.NOT_SENT, result) for p in rows}
 
 

@@ -73,6 +73,10 @@ NOT_SENT_UNREACHABLE = "Not sent: JobMojito could not be reached; run the menu a
 NOT_SENT_STOPPED = "Not sent: the run stopped before this row; run the menu again"
 NOT_SENT_MOVED = "Not sent: the row moved while the run was going; run the menu again"
 NOT_SENT_SHEETS = "Not sent: Google Sheets could not be written; run the menu again"
+NOT_SENT_STORE = (
+    "Not sent: the function's record of registrations could not be reached; wait a minute and "
+    "run the menu again"
+)
 # Its result cell could not be put back whole if the run stopped before it (cells are read
 # to their first 1,001 characters), so the row is left alone.
 NOT_SENT_LONG_RESULT = (

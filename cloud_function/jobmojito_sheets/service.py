@@ -228,7 +228,7 @@ class Run:
             holders = self.ledger.claim(rows, force=self.force)
         except StoreUnavailable as error:
             self.store_error = error
-            self._never_sent(unmarked(rows, sheets_failed=False))
+            self._never_sent(unmarked(rows, because="store"))
             return []
         held = held_by_records(rows, holders, run_id=self.ledger.run_id)
         claimed = [p for p in rows if p.row not in held]  # this run's claims, until released
@@ -236,7 +236,7 @@ class Run:
             snapshot = self.writer.snapshot()
         except InviteError as error:
             self.sheets_error = self.sheets_error or error
-            self._never_sent(unmarked(rows, sheets_failed=True))
+            self._never_sent(unmarked(rows, because="sheets"))
             self.unstarted.extend(rows)  # their claims are released with the others, at the end
             return []
         expected = self.expected()
@@ -263,7 +263,7 @@ class Run:
         self.ledger.release(
             [*(p for p in claimed if p.row in claim.skipped), *([] if failed else not_marked)]
         )
-        self._never_sent(unmarked(not_marked, sheets_failed=failed))
+        self._never_sent(unmarked(not_marked, because="sheets" if failed else "moved"))
         if failed:  # their claims are released with the others, at the end
             self.unstarted.extend(not_marked)
         sending = {p.row for p in claim.send} & marked

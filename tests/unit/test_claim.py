@@ -10,6 +10,7 @@ from jobmojito_sheets.row_status import (
     ALREADY_REGISTERED,
     NOT_SENT_MOVED,
     NOT_SENT_SHEETS,
+    NOT_SENT_STORE,
     WOULD_SEND,
     RowStatus,
 )
@@ -46,12 +47,9 @@ def test_force_claims_every_row() -> None:
 
 
 def test_unmarked_rows_are_not_sent_and_say_why() -> None:
-    assert unmarked([ANN], sheets_failed=True) == {
-        2: Outcome(2, RowStatus.NOT_SENT, NOT_SENT_SHEETS)
-    }
-    assert unmarked([BOB], sheets_failed=False) == {
-        3: Outcome(3, RowStatus.NOT_SENT, NOT_SENT_MOVED)
-    }
+    assert unmarked([ANN], because="sheets") == {2: Outcome(2, RowStatus.NOT_SENT, NOT_SENT_SHEETS)}
+    assert unmarked([BOB], because="moved") == {3: Outcome(3, RowStatus.NOT_SENT, NOT_SENT_MOVED)}
+    assert unmarked([ANN], because="store") == {2: Outcome(2, RowStatus.NOT_SENT, NOT_SENT_STORE)}
 
 
 def test_another_spelling_of_a_held_candidate_is_a_duplicate() -> None:

@@ -11,10 +11,10 @@ from jobmojito_sheets.layout import find_layout
 from jobmojito_sheets.ledger import Ledger
 from jobmojito_sheets.plan import batches, plan_invites, read_rows
 from jobmojito_sheets.registry import Record
-from jobmojito_sheets.row_status import RowStatus
+from jobmojito_sheets.row_status import NOT_SENT_STORE, RowStatus
 from jobmojito_sheets.service import Run, _planned_reports
 from jobmojito_sheets.sheets import SheetsGateway, Tab
-from jobmojito_sheets.store import MemoryStore
+from jobmojito_sheets.store import MemoryStore, StoreUnavailable
 from jobmojito_sheets.writer import SheetWriter
 
 from tests.unit.grid import Grid
@@ -68,3 +68,30 @@ def test_claims_come_before_the_locating_read_and_a_skipped_rows_claim_is_releas
     assert grid.rows[3 - 1][3] == run.reports[3].result != marker
     held = store.lookup(INTERVIEW, [f"c{n}@x.com" for n in range(2, 6)])
     assert sorted(held) == ["c2@x.com", "c4@x.com", "c5@x.com"]  # row 3's claim released
+
+
+class UnreachableStore(MemoryStore):
+    """A store whose claims fail, as Firestore does when it cannot be reached."""
+
+    def claim(self, claims: Sequence[Record], *, force: bool) -> dict[str, Record]:
+        raise StoreUnavailable()
+
+
+def test_rows_whose_candidates_could_not_be_claimed_say_the_store_and_are_left_alone() -> None:
+    grid = Grid([HEADER, *([f"C {n}", f"c{n}@x.com", "", "typed", ""] for n in range(2, 5))])
+    layout = find_layout(grid.rows[:5], 4)
+    selected = {n: dict(enumerate(grid.rows[n - 1])) for n in range(2, 5)}
+    plan = plan_invites(read_rows(layout, selected), force=False)
+    writer = SheetWriter(cast(SheetsGateway, cast(Any, grid)), Tab(0, "C", 4, 5), layout)
+    ledger = Ledger(UnreachableStore(), "run1", "r@x.com", "1Sheet", "C", INTERVIEW)
+    run = Run(plan, writer, ledger, force=False)
+    run.reports = _planned_reports(plan)
+    before = [list(row) for row in grid.rows]
+
+    sending = run.start_turn(batches(plan.to_send, 100), "Pending (run run1)", 0.0)
+
+    assert sending == [] and run.halted
+    assert grid.events == [] and grid.rows == before  # not read, not written
+    assert {n: (run.reports[n].status, run.reports[n].result) for n in (2, 3, 4)} == {
+        n: (RowStatus.NOT_SENT, NOT_SENT_STORE) for n in (2, 3, 4)
+    }
