@@ -24,6 +24,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 from gspread.utils import absolute_range_name
+from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception, wait_exponential_jitter
 
 from jobmojito_sheets.deadline import Deadline
@@ -50,6 +51,11 @@ _READS = frozenset({"fetch_sheet_metadata", "values_batch_get", "values_streamed
 CELL_LIMIT = 1001
 
 log = logging.getLogger(__name__)
+
+# The connections to Google, kept from one call to the next: each call's session carries only
+# its caller's token (added to each request), and every session sends through this one pool,
+# so a call does not open a new TLS connection to Sheets. urllib3's pools are thread-safe.
+SHEETS_CONNECTIONS = HTTPAdapter(pool_connections=4, pool_maxsize=16)
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,8 @@ class _SheetsHTTPClient(HTTPClient):
         session = AuthorizedSession(  # type: ignore[no-untyped-call]
             credentials, refresh_status_codes=()
         )
+        for scheme in ("https://", "http://"):
+            session.mount(scheme, SHEETS_CONNECTIONS)
         super().__init__(auth=credentials, session=session)
         self._cap = timeout
         self._deadline = deadline
