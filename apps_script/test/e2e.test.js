@@ -32,7 +32,7 @@
  *
  * The script runs on a real clock with Apps Script's real limits, enforced by the harness (fakes.js): an
  * execution ends at 6 minutes, a fetch at 60 s (the blocking HTTP request is given that timeout). Waits the
- * function asks for (`retry_after_seconds`, when the Sheets stand-in's per-minute quota runs out) are real waits.
+ * function asks for (`retry_after_seconds`, when the Sheets stand-in's quota runs out) are real waits.
  */
 const test = require('node:test');
 const assert = require('node:assert/strict');

@@ -35,6 +35,8 @@ class Settings:
     deadline: float = 50.0
     write_interval: float = 10.0
     sheets_calls_per_minute: int = 48
+    # How long Google's per-user Sheets quota takes to refill (a minute); tests scale it down.
+    sheets_quota_window: float = 60.0
     state_store: str = "memory"
     google_cloud_project: str | None = None
     firestore_database: str | None = None
@@ -150,4 +152,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         firestore_database=database,
         store_timeout=_number(env, "STATE_STORE_TIMEOUT_SECONDS", 10.0, integer=False),
         sheets_calls_per_minute=int(_number(env, "SHEETS_CALLS_PER_MINUTE", 48, integer=True)),
+        sheets_quota_window=_number(env, "SHEETS_QUOTA_WINDOW_SECONDS", 60.0, integer=False),
     )

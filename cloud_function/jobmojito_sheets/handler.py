@@ -169,6 +169,7 @@ def handle(request: flask.Request) -> flask.Response:
         sheets = SheetsGateway(
             settings.sheets_api_url, access_token, invite.spreadsheet_id, settings.sheets_timeout,
             deadline=deadline, pacer=Pacer(settings.sheets_calls_per_minute),
+            quota_window=settings.sheets_quota_window,
         )  # fmt: skip
         if invite.action == "check":
             return _json(check(invite, caller, sheets, rt.jobmojito(), deadline), 200)

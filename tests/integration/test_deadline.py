@@ -103,3 +103,20 @@ def test_a_sheets_write_that_hangs_still_gets_an_answer_within_the_deadline_with
     unwritten = [r for r in answer["rows"] if r["status"] == "ok"]
     assert unwritten and all(r["written"] is False for r in unwritten)
     time.sleep(max(0.0, 8.5 - elapsed))  # let the hanging writes land before the next test
+
+
+def test_a_quota_spent_elsewhere_asks_for_a_wait_no_longer_than_the_quota_window(
+    start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
+) -> None:
+    # Google's per-user window (a minute) scaled down to 5 s, in the stand-in and the function.
+    world.sheets.set_quota(window=5.0)
+    function = start_function(**SCALED, SHEETS_QUOTA_WINDOW_SECONDS="5")
+    sheet = new_sheet()
+    world.sheets.inject("values.batchGet", 429, times=-1)  # another tool spent every read
+    elapsed, response = _timed(sheet, function)
+    assert elapsed < 5 + OVERHEAD, elapsed
+    assert response.status_code == 429, response.text
+    error = response.json()["error"]
+    assert error["code"] == "sheets_quota_exceeded"
+    assert 1 <= response.json()["retry_after_seconds"] <= 5
+    assert world.jobmojito.calls == []

@@ -36,6 +36,7 @@ def test_defaults() -> None:
     assert (settings.batch_size, settings.concurrency, settings.max_rows) == (100, 4, 5000)
     assert settings.deadline == 50.0
     assert settings.sheets_calls_per_minute == 48
+    assert settings.sheets_quota_window == 60.0
 
 
 def test_overrides() -> None:
@@ -51,8 +52,10 @@ def test_overrides() -> None:
             "MAX_ROWS": "10",
             "DEADLINE_SECONDS": "7.5",
             "GOOGLE_TOKENINFO_URL": "http://127.0.0.1:7070/tokeninfo",
+            "SHEETS_QUOTA_WINDOW_SECONDS": "4",
         }
     )
+    assert settings.sheets_quota_window == 4.0
     assert settings.google_tokeninfo_url == "http://127.0.0.1:7070/tokeninfo"
     assert settings.jobmojito_api_url == "http://127.0.0.1:8080/functions/v1"
     assert settings.sheets_api_url == "http://127.0.0.1:9090"
@@ -92,6 +95,8 @@ def test_list_of_only_commas_is_named(name: str) -> None:
         ("TIME_BUDGET_SECONDS", "-1"),
         ("TIME_BUDGET_SECONDS", "soon"),
         ("JOBMOJITO_TIMEOUT_SECONDS", "0"),
+        ("SHEETS_QUOTA_WINDOW_SECONDS", "0"),
+        ("SHEETS_QUOTA_WINDOW_SECONDS", "a minute"),
         ("JOBMOJITO_API_URL", "cool.jobmojito.com"),
         ("JOBMOJITO_API_URL", "ftp://cool.jobmojito.com"),
         ("SHEETS_API_URL", "sheets.googleapis.com"),
