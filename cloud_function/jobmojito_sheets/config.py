@@ -35,7 +35,8 @@ class Settings:
     deadline: float = 50.0
     write_interval: float = 10.0
     sheets_calls_per_minute: int = 48
-    # How long Google's per-user Sheets quota takes to refill (a minute); tests scale it down.
+    # How long Google's per-user Sheets quota takes to refill (a minute): the pacer's window,
+    # and the longest wait a call asks for after a 429. Tests scale it down.
     sheets_quota_window: float = 60.0
     state_store: str = "memory"
     google_cloud_project: str | None = None

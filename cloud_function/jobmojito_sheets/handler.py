@@ -168,8 +168,8 @@ def handle(request: flask.Request) -> flask.Response:
             return _json(languages(rt.jobmojito(), deadline), 200)
         sheets = SheetsGateway(
             settings.sheets_api_url, access_token, invite.spreadsheet_id, settings.sheets_timeout,
-            deadline=deadline, pacer=Pacer(settings.sheets_calls_per_minute),
-            quota_window=settings.sheets_quota_window,
+            deadline=deadline,
+            pacer=Pacer(settings.sheets_calls_per_minute, window=settings.sheets_quota_window),
         )  # fmt: skip
         if invite.action == "check":
             return _json(check(invite, caller, sheets, rt.jobmojito(), deadline), 200)

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
-WINDOW_SECONDS = 60.0
+WINDOW_SECONDS = 60.0  # Google's quota refills each minute (SHEETS_QUOTA_WINDOW_SECONDS)
 
 
 class CallKind(StrEnum):
@@ -25,14 +25,16 @@ class CallKind(StrEnum):
     WRITE = "write"
 
 
-def wait_for(times: Sequence[float], now: float, per_minute: int) -> float:
+def wait_for(
+    times: Sequence[float], now: float, per_minute: int, window: float = WINDOW_SECONDS
+) -> float:
     """Seconds to wait before one more call, given the times of earlier calls (oldest first):
-    none while fewer than `per_minute` fall in the last minute, else until the oldest of the
-    last `per_minute` leaves it."""
-    recent = [t for t in times if now - t < WINDOW_SECONDS]
+    none while fewer than `per_minute` fall in the last `window` seconds (the quota's
+    minute), else until the oldest of the last `per_minute` leaves it."""
+    recent = [t for t in times if now - t < window]
     if len(recent) < per_minute:
         return 0.0
-    return max(0.0, recent[-per_minute] + WINDOW_SECONDS - now)
+    return max(0.0, recent[-per_minute] + window - now)
 
 
 class QuotaWaitTooLong(Exception):
@@ -44,15 +46,19 @@ class QuotaWaitTooLong(Exception):
 
 
 class Pacer:
-    """Paces one caller's Sheets calls of each kind within `per_minute`."""
+    """Paces one caller's Sheets calls of each kind within `per_minute` in any `window`
+    seconds: Google's quota window, a minute, which tests scale down."""
 
     def __init__(
         self,
         per_minute: int,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        *,
+        window: float = WINDOW_SECONDS,
     ) -> None:
         self.per_minute = per_minute
+        self.window = window
         self._clock = clock
         self._sleep = sleep
         self._times: dict[CallKind, deque[float]] = {k: deque(maxlen=per_minute) for k in CallKind}
@@ -62,7 +68,7 @@ class Pacer:
         """Wait for a slot (at most `may_wait` seconds, else raise) and take it."""
         with self._lock:
             times = self._times[kind]
-            delay = wait_for(times, self._clock(), self.per_minute)
+            delay = wait_for(times, self._clock(), self.per_minute, self.window)
             if delay > may_wait:
                 raise QuotaWaitTooLong(delay)
             if delay > 0:

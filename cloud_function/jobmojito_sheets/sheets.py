@@ -44,7 +44,6 @@ GOOGLE_SHEETS_API = "https://sheets.googleapis.com"
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 4  # for 5xx and dropped connections; a 429 is retried while the deadline allows
 MAX_RETRY_AFTER = 10.0
-QUOTA_WINDOW_SECONDS = 60.0  # Google's: the per-user quota refills each minute
 _READS = frozenset({"fetch_sheet_metadata", "values_batch_get", "values_streamed"})
 # A cell read is kept to its first 1,001 characters (`value_stream`): one more than any rule
 # allows (`candidate.MAX_CELL_LENGTH`), so an over-long cell is still seen as one.
@@ -110,13 +109,7 @@ class _SheetsHTTPClient(HTTPClient):
     by the deadline."""
 
     def __init__(
-        self,
-        base_url: str,
-        access_token: str,
-        timeout: float,
-        deadline: Deadline,
-        pacer: Pacer,
-        quota_window: float,
+        self, base_url: str, access_token: str, timeout: float, deadline: Deadline, pacer: Pacer
     ) -> None:
         credentials = Credentials(token=access_token)  # type: ignore[no-untyped-call]
         # The caller's token cannot be refreshed here: a 401 is answered, not retried.
@@ -132,7 +125,6 @@ class _SheetsHTTPClient(HTTPClient):
         self._base_url = base_url.rstrip("/")
         self.final = False  # the last write may use the reserve
         self.first_429: float | None = None
-        self._quota_window = quota_window
 
     def _may_wait(self) -> float:
         d = self._deadline
@@ -209,9 +201,9 @@ class _SheetsHTTPClient(HTTPClient):
             raise QuotaExceeded(wait.seconds) from None
 
     def quota_wait(self) -> float:
-        """How long until the quota window that refused us has passed."""
+        """How long until the quota window that refused us (the pacer's) has passed."""
         since = self._deadline.clock() - (self.first_429 or self._deadline.clock())
-        return max(1.0, self._quota_window - since)
+        return max(1.0, self._pacer.window - since)
 
 
 def _translate(error: Exception) -> InviteError:
@@ -257,11 +249,8 @@ class SheetsGateway:
         *,
         deadline: Deadline,
         pacer: Pacer,
-        quota_window: float = QUOTA_WINDOW_SECONDS,
     ) -> None:
-        self._client = _SheetsHTTPClient(
-            base_url, access_token, timeout, deadline, pacer, quota_window
-        )
+        self._client = _SheetsHTTPClient(base_url, access_token, timeout, deadline, pacer)
         self._id = spreadsheet_id
 
     def finishing(self) -> None:

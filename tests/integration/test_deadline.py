@@ -108,8 +108,7 @@ def test_a_sheets_write_that_hangs_still_gets_an_answer_within_the_deadline_with
 def test_a_quota_spent_elsewhere_asks_for_a_wait_no_longer_than_the_quota_window(
     start_function: Callable[..., FunctionProcess], new_sheet: NewSheet, world: Sandbox
 ) -> None:
-    # Google's per-user window (a minute) scaled down to 5 s, in the stand-in and the function.
-    world.sheets.set_quota(window=5.0)
+    # Google's per-user window (a minute) scaled down to 5 s in the function.
     function = start_function(**SCALED, SHEETS_QUOTA_WINDOW_SECONDS="5")
     sheet = new_sheet()
     world.sheets.inject("values.batchGet", 429, times=-1)  # another tool spent every read

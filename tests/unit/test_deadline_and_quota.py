@@ -55,6 +55,8 @@ def test_no_wait_while_fewer_than_the_limit_fall_in_the_last_minute() -> None:
     assert wait_for([], 100.0, 3) == 0.0
     assert wait_for([39.0, 95.0, 99.0], 100.0, 3) == 0.0  # 39.0 left the window
     assert wait_for([41.0, 95.0, 99.0], 100.0, 3) == 1.0  # 41 + 60 = 101
+    assert wait_for([89.0, 95.0, 99.0], 100.0, 3, window=10.0) == 0.0  # a window scaled down
+    assert wait_for([91.0, 95.0, 99.0], 100.0, 3, window=10.0) == 1.0  # 91 + 10 = 101
 
 
 def test_the_pacer_spaces_each_kind_on_its_own() -> None:
@@ -68,6 +70,16 @@ def test_the_pacer_spaces_each_kind_on_its_own() -> None:
     assert caught.value.seconds == 60.0
     pacer.acquire(CallKind.READ, may_wait=60)  # waits the minute out
     assert clock.now == 160.0
+
+
+def test_the_pacer_counts_in_the_quota_window_it_is_given() -> None:
+    clock = Clock()
+    pacer = Pacer(2, clock=clock, sleep=clock.sleep, window=5.0)  # a minute scaled down
+    for _ in range(2):
+        pacer.acquire(CallKind.READ, may_wait=0)
+    with pytest.raises(QuotaWaitTooLong) as caught:
+        pacer.acquire(CallKind.READ, may_wait=1)
+    assert caught.value.seconds == 5.0
 
 
 def test_48_calls_a_minute_leave_room_for_the_rest_of_the_recruiter_s_quota() -> None:

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from jobmojito_sheets.layout import find_layout
 from jobmojito_sheets.ledger import Ledger
-from jobmojito_sheets.plan import batches, plan_invites, read_rows
+from jobmojito_sheets.plan import PlannedRow, batches, plan_invites, read_rows
 from jobmojito_sheets.registry import Record
 from jobmojito_sheets.row_status import NOT_SENT_STORE, RowStatus
 from jobmojito_sheets.service import Run, _planned_reports
@@ -41,6 +41,23 @@ class RecordingStore(MemoryStore):
         super().release(interview_id, emails, run_id, is_test=is_test)
 
 
+MARKER = "Pending (run run1)"
+
+
+def run_on(
+    grid: Grid, selected_rows: range, store: MemoryStore
+) -> tuple[Run, list[list[PlannedRow]]]:
+    """A run of the grid's selected rows against `store`, and what its first turn sends."""
+    layout = find_layout(grid.rows[:5], len(HEADER))
+    selected = {n: dict(enumerate(grid.rows[n - 1])) for n in selected_rows}
+    plan = plan_invites(read_rows(layout, selected), force=False)
+    tab = Tab(0, "C", len(grid.rows), len(HEADER))
+    writer = SheetWriter(cast(SheetsGateway, cast(Any, grid)), tab, layout)
+    run = Run(plan, writer, Ledger(store, "run1", "r@x.com", "1Sheet", "C", INTERVIEW), force=False)
+    run.reports = _planned_reports(plan)
+    return run, run.start_turn(batches(plan.to_send, 100), MARKER, 0.0)
+
+
 def test_claims_come_before_the_locating_read_and_a_skipped_rows_claim_is_released() -> None:
     grid = Grid(
         [
@@ -49,23 +66,15 @@ def test_claims_come_before_the_locating_read_and_a_skipped_rows_claim_is_releas
             ["C 3", "c3@x.com", "https://x/3", "ok", "p-3"],  # row 6, not selected: registered
         ]
     )
-    layout = find_layout(grid.rows[:5], 5)
-    selected = {n: dict(enumerate(grid.rows[n - 1])) for n in range(2, 6)}
-    plan = plan_invites(read_rows(layout, selected), force=False)
-    writer = SheetWriter(cast(SheetsGateway, cast(Any, grid)), Tab(0, "C", 6, 5), layout)
     store = RecordingStore(grid.events)
-    ledger = Ledger(store, "run1", "r@x.com", "1Sheet", "C", INTERVIEW)
-    run = Run(plan, writer, ledger, force=False)
-    run.reports = _planned_reports(plan)
 
-    sending = run.start_turn(batches(plan.to_send, 100), "Pending (run run1)", 0.0)
+    run, sending = run_on(grid, range(2, 6), store)
 
     assert grid.events == ["claim", "read", "write", "release"]
     assert [p.row for batch in sending for p in batch] == [2, 4, 5]
     assert run.reports[3].status is RowStatus.DUPLICATE  # its candidate is on row 6
-    marker = "Pending (run run1)"
-    assert [grid.rows[n - 1][3] for n in (2, 4, 5)] == [marker] * 3
-    assert grid.rows[3 - 1][3] == run.reports[3].result != marker
+    assert [grid.rows[n - 1][3] for n in (2, 4, 5)] == [MARKER] * 3
+    assert grid.rows[3 - 1][3] == run.reports[3].result != MARKER
     held = store.lookup(INTERVIEW, [f"c{n}@x.com" for n in range(2, 6)])
     assert sorted(held) == ["c2@x.com", "c4@x.com", "c5@x.com"]  # row 3's claim released
 
@@ -79,16 +88,9 @@ class UnreachableStore(MemoryStore):
 
 def test_rows_whose_candidates_could_not_be_claimed_say_the_store_and_are_left_alone() -> None:
     grid = Grid([HEADER, *([f"C {n}", f"c{n}@x.com", "", "typed", ""] for n in range(2, 5))])
-    layout = find_layout(grid.rows[:5], 4)
-    selected = {n: dict(enumerate(grid.rows[n - 1])) for n in range(2, 5)}
-    plan = plan_invites(read_rows(layout, selected), force=False)
-    writer = SheetWriter(cast(SheetsGateway, cast(Any, grid)), Tab(0, "C", 4, 5), layout)
-    ledger = Ledger(UnreachableStore(), "run1", "r@x.com", "1Sheet", "C", INTERVIEW)
-    run = Run(plan, writer, ledger, force=False)
-    run.reports = _planned_reports(plan)
     before = [list(row) for row in grid.rows]
 
-    sending = run.start_turn(batches(plan.to_send, 100), "Pending (run run1)", 0.0)
+    run, sending = run_on(grid, range(2, 5), UnreachableStore())
 
     assert sending == [] and run.halted
     assert grid.events == [] and grid.rows == before  # not read, not written
