@@ -10,8 +10,7 @@ most `MAX_TABS` tabs.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+from jobmojito_sheets.recent import Recent
 
 MAX_TABS = 512
 
@@ -19,24 +18,8 @@ TabKey = tuple[str, int]  # spreadsheet ID, the tab's gid
 Groups = tuple[tuple[int, int], ...]  # runs of adjacent 0-based column indexes
 
 
-class ColumnMemory:
+class ColumnMemory(Recent[TabKey, Groups]):
     """A bounded, thread-safe map from a tab to the column groups last read of it."""
 
     def __init__(self, size: int = MAX_TABS) -> None:
-        self._size = size
-        self._groups: OrderedDict[TabKey, Groups] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: TabKey) -> Groups | None:
-        with self._lock:
-            groups = self._groups.get(key)
-            if groups is not None:
-                self._groups.move_to_end(key)
-            return groups
-
-    def put(self, key: TabKey, groups: Groups) -> None:
-        with self._lock:
-            self._groups[key] = groups
-            self._groups.move_to_end(key)
-            while len(self._groups) > self._size:
-                self._groups.popitem(last=False)
+        super().__init__(size)

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jobmojito_sheets.claim import Claim, claim_rows, held_by_records, unmarked
-from jobmojito_sheets.column_memory import ColumnMemory
+from jobmojito_sheets.column_memory import MAX_TABS, ColumnMemory
 from jobmojito_sheets.config import Settings
 from jobmojito_sheets.credits import Credits, shortfall
 from jobmojito_sheets.deadline import Deadline
@@ -42,6 +42,7 @@ from jobmojito_sheets.layout import HEADER_SEARCH_ROWS, Layout, find_layout
 from jobmojito_sheets.ledger import Ledger
 from jobmojito_sheets.locate import registered_rows
 from jobmojito_sheets.plan import Plan, PlannedRow, batches, plan_invites, read_rows
+from jobmojito_sheets.recent import Recent
 from jobmojito_sheets.registry import REGISTERED_BY, RELEASED_BY
 from jobmojito_sheets.request_body import InviteRequest
 from jobmojito_sheets.results import ItemReader, Outcome, link_outcome, reader
@@ -92,6 +93,16 @@ def _too_many(count: int, limit: int) -> TooLarge:
 # The columns each tab was last read in (`column_memory`), shared by the process's calls.
 COLUMNS_LAST_READ = ColumnMemory()
 
+# Each tab's properties as the process last read them, by spreadsheet and gid (or title).
+TabRef = tuple[str, int | str]
+TABS_LAST_READ: Recent[TabRef, Tab] = Recent(MAX_TABS)
+
+
+def tab_ref(request: InviteRequest) -> TabRef:
+    if request.sheet_id is not None:
+        return request.spreadsheet_id, request.sheet_id
+    return request.spreadsheet_id, request.sheet or ""
+
 
 def read_selection(
     sheets: SheetsGateway, tab: Tab, request: InviteRequest, max_rows: int
@@ -117,6 +128,40 @@ def read_selection(
     if len(candidates) > max_rows:
         raise _too_many(len(candidates), max_rows)
     return layout, plan_invites(candidates, force=request.force)
+
+
+def read_tab_and_selection(
+    sheets: SheetsGateway, request: InviteRequest, max_rows: int, side: ThreadPoolExecutor
+) -> tuple[Tab, Layout, Plan]:
+    """The tab's properties, then the selection (`read_selection`).
+
+    When this process read the tab before (`TABS_LAST_READ`: a continuation, the run after its
+    preview), the selection is read with the tab as it was then while its properties are read
+    again on `side`: one round trip to Google instead of two. The selection read that way is
+    kept only when the properties are unchanged (the same reads a sequential call would make);
+    otherwise it is read again with the new ones. An error of the properties' read (no access,
+    no such tab) wins over the selection's, as when the two are read in turn."""
+    ref = tab_ref(request)
+    remembered = TABS_LAST_READ.get(ref)
+    if remembered is None:
+        tab = find_tab(sheets.tabs(), request)
+        layout, plan = read_selection(sheets, tab, request, max_rows)
+    else:
+        properties = side.submit(sheets.tabs)
+        early: tuple[Layout, Plan] | InviteError
+        try:
+            early = read_selection(sheets, remembered, request, max_rows)
+        except InviteError as error:
+            early = error
+        tab = find_tab(properties.result(), request)
+        if tab != remembered:
+            layout, plan = read_selection(sheets, tab, request, max_rows)
+        elif isinstance(early, InviteError):
+            raise early
+        else:
+            layout, plan = early
+    TABS_LAST_READ.put(ref, tab)
+    return tab, layout, plan
 
 
 @dataclass
@@ -461,11 +506,10 @@ def run(
     """The whole run for one request; returns the 200 answer or raises an InviteError."""
     # The balance is read from JobMojito while the tab is read from Sheets (a read, free and
     # safe to waste when the selection turns out to have nothing to send).
-    side = ThreadPoolExecutor(max_workers=1)
+    side = ThreadPoolExecutor(max_workers=2)
     try:
         balance = side.submit(read_credits, client, deadline)
-        tab = find_tab(sheets.tabs(), request)
-        layout, plan = read_selection(sheets, tab, request, settings.max_rows)
+        tab, layout, plan = read_tab_and_selection(sheets, request, settings.max_rows, side)
         credits = balance.result() if plan.to_send else None
     finally:
         side.shutdown(wait=False, cancel_futures=True)
@@ -542,6 +586,7 @@ def run(
         state.outbox = {**refusals, **state.outbox}
     sheets.finishing()
     state.flush(clock())
+    TABS_LAST_READ.put(tab_ref(request), writer.tab)  # wider, when the run grew its grid
 
     end = ending([p.row for p in state.unstarted], state.stop, state.sheets_error)
     for row, outcome in end.unsent.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError
@@ -72,6 +72,15 @@ class SheetWriter:
     @property
     def header_row(self) -> int:
         return self._layout.header_row
+
+    @property
+    def tab(self) -> Tab:
+        """The tab as this writer leaves it: as wide as its output columns need, once it grew
+        the grid for them."""
+        width = self._layout.width_needed
+        if self._grid_wide_enough and width > self._tab.column_count:
+            return replace(self._tab, column_count=width)
+        return self._tab
 
     def snapshot(self, also: Sequence[int] = ()) -> Snapshot:
         """One read: the header row, and the email and result columns of the whole tab (and the

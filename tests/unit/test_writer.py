@@ -70,4 +70,5 @@ def test_once_the_grid_was_grown_for_the_new_columns_rows_are_read_alone() -> No
     assert writer.flush({2: {"result": "ok"}}, expected_of(grid, [2])).written == {2: 2}
     assert writer.flush({3: {"result": "ok"}}, expected_of(grid, [3])).written == {3: 3}
     assert grid.reads[0] == ["1:1", "B:B", "D:D"]  # before the grid has the new column
+    assert writer.tab == Tab(0, "C", 10, 5)  # as the next call will find it
     assert grid.reads[1] == ["1:1", "B3:B3", "D3:D3"]
