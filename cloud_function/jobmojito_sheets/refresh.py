@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from jobmojito_sheets.column_memory import ColumnMemory
@@ -67,7 +68,7 @@ from jobmojito_sheets.selection import (
     take_rows,
 )
 from jobmojito_sheets.selection_read import read_selected_cells
-from jobmojito_sheets.service import COLUMNS_LAST_READ, find_tab
+from jobmojito_sheets.service import COLUMNS_LAST_READ, TABS_LAST_READ, read_tab_and, tab_ref
 from jobmojito_sheets.settle import stop_error
 from jobmojito_sheets.sheets import SheetsGateway, Tab
 from jobmojito_sheets.store import RegistrationStore, StoreUnavailable
@@ -175,11 +176,12 @@ def lookup_pending(
 def write_where_they_stand(
     sheets: SheetsGateway, tab: Tab, layout: Layout, rows: Sequence[StatusRow],
     refreshed: Sequence[Refreshed],
-) -> list[Refreshed]:  # fmt: skip
+) -> tuple[list[Refreshed], Tab]:  # fmt: skip
     """Write the cells that changed, each row where it stands now: one read of the header row
     and the email, result and `profile_interview_id` columns (`SheetWriter.snapshot`), then
     one RAW write of the rows found for certain, with the headers of the columns created
-    (`SheetWriter.write`). Returns the rows as answered then (`written_at`); raises the write's
+    (`SheetWriter.write`). Returns the rows as answered then (`written_at`) and the tab as the
+    write left it (wider, when it grew the grid for new status columns); raises the write's
     InviteError (nothing, or only status cells the next call writes again, was written)."""
     cells = {item.row: item.writes for item in refreshed if item.writes}
     expected, held = write_checks(rows, refreshed, layout)
@@ -193,7 +195,7 @@ def write_where_they_stand(
     if flushed.not_written:
         log.warning("%d rows moved or changed during the refresh; left for the next call",
                     len(flushed.not_written))  # fmt: skip
-    return written_at(refreshed, flushed.written)
+    return written_at(refreshed, flushed.written), writer.tab
 
 
 def _remaining(not_yet: Sequence[int], beyond: Sequence[Span]) -> list[str]:
@@ -211,8 +213,11 @@ def refresh(
     store: RegistrationStore,
 ) -> dict[str, Any]:
     """The whole refresh for one request; returns the 200 answer or raises an InviteError."""
-    tab = find_tab(sheets.tabs(), request)
-    layout, rows, beyond = read_status_rows(sheets, tab, request, settings.max_rows)
+    with ThreadPoolExecutor(max_workers=1) as side:
+        tab, (layout, rows, beyond) = read_tab_and(
+            sheets, request, lambda tab: read_status_rows(sheets, tab, request, settings.max_rows),
+            side,
+        )  # fmt: skip
     index, complete = read_results(client, request, rows, deadline, settings.jobmojito_timeout)
     stored = lookup_pending(store, request.interview_id, rows, is_test=request.is_test)
     refreshed = refresh_rows(
@@ -220,7 +225,8 @@ def refresh(
         outputs=[name for name in OUTPUT_COLUMNS if name in layout.outputs],
     )  # fmt: skip
     if any(item.writes for item in refreshed):
-        refreshed = write_where_they_stand(sheets, tab, layout, rows, refreshed)
+        refreshed, tab = write_where_they_stand(sheets, tab, layout, rows, refreshed)
+        TABS_LAST_READ.put(tab_ref(request), tab)
     not_yet = [r.row for r in refreshed if r.status is RowStatus.NOT_YET]
     return {
         "summary": summarize_refresh(refreshed),

@@ -23,11 +23,11 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from jobmojito_sheets.claim import Claim, claim_rows, held_by_records, unmarked
 from jobmojito_sheets.column_memory import MAX_TABS, ColumnMemory
@@ -67,6 +67,8 @@ from jobmojito_sheets.store import RegistrationStore, StoreUnavailable
 from jobmojito_sheets.writer import Flushed, SheetWriter, Snapshot
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def find_tab(tabs: Sequence[Tab], request: InviteRequest) -> Tab:
@@ -130,10 +132,13 @@ def read_selection(
     return layout, plan_invites(candidates, force=request.force)
 
 
-def read_tab_and_selection(
-    sheets: SheetsGateway, request: InviteRequest, max_rows: int, side: ThreadPoolExecutor
-) -> tuple[Tab, Layout, Plan]:
-    """The tab's properties, then the selection (`read_selection`).
+def read_tab_and(
+    sheets: SheetsGateway,
+    request: InviteRequest,
+    read: Callable[[Tab], T],
+    side: ThreadPoolExecutor,
+) -> tuple[Tab, T]:
+    """The tab's properties, then what `read` reads of the tab (the selection).
 
     When this process read the tab before (`TABS_LAST_READ`: a continuation, the run after its
     preview), the selection is read with the tab as it was then while its properties are read
@@ -145,23 +150,23 @@ def read_tab_and_selection(
     remembered = TABS_LAST_READ.get(ref)
     if remembered is None:
         tab = find_tab(sheets.tabs(), request)
-        layout, plan = read_selection(sheets, tab, request, max_rows)
+        selection = read(tab)
     else:
         properties = side.submit(sheets.tabs)
-        early: tuple[Layout, Plan] | InviteError
+        early: T | InviteError
         try:
-            early = read_selection(sheets, remembered, request, max_rows)
+            early = read(remembered)
         except InviteError as error:
             early = error
         tab = find_tab(properties.result(), request)
         if tab != remembered:
-            layout, plan = read_selection(sheets, tab, request, max_rows)
+            selection = read(tab)
         elif isinstance(early, InviteError):
             raise early
         else:
-            layout, plan = early
+            selection = early
     TABS_LAST_READ.put(ref, tab)
-    return tab, layout, plan
+    return tab, selection
 
 
 @dataclass
@@ -509,7 +514,10 @@ def run(
     side = ThreadPoolExecutor(max_workers=2)
     try:
         balance = side.submit(read_credits, client, deadline)
-        tab, layout, plan = read_tab_and_selection(sheets, request, settings.max_rows, side)
+        tab, (layout, plan) = read_tab_and(
+            sheets, request, lambda tab: read_selection(sheets, tab, request, settings.max_rows),
+            side,
+        )  # fmt: skip
         credits = balance.result() if plan.to_send else None
     finally:
         side.shutdown(wait=False, cancel_futures=True)

@@ -1,7 +1,8 @@
 """A tab the function process met before is read in one round trip, not two: its properties
 are read again while the selection is read with the tab as the process last saw it
-(`service.read_tab_and_selection`), so the run after its preview waits once for Google, not
-twice. Timed against the Sheets stand-in with a latency on every call, over real HTTP."""
+(`service.read_tab_and`), so the run after its preview waits once for Google, not twice, and
+a status refresh of the tab alike. Timed against the Sheets stand-in with a latency on every
+call, over real HTTP."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def _call(world: BenchSandbox, function: FunctionProcess, name: str, **fields: o
     body = menu_request([f"A2:B{ROWS + 1}"], spreadsheet_id=name, **fields)
     response = invite(function.url, body, id_token=world.id_token(), access_token=RECRUITER_TOKEN)
     assert response.status_code == 200, response.text
-    assert response.json()["summary"]["selected"] == ROWS
+    summary = response.json()["summary"]
+    assert summary["rows" if fields.get("action") == "status" else "selected"] == ROWS
     hits = [h for h in world.sheets_log.hits if name in h.path]
     return sorted(hits, key=lambda h: h.start)
 
@@ -52,6 +54,8 @@ def test_the_run_after_its_preview_reads_the_tab_and_the_selection_at_once(
         preview = _call(timed, function, name, dry_run=True)
         run = _call(timed, function, name)
         after = _call(timed, function, name, dry_run=True)  # after the run grew the grid
+        status = _call(timed, function, name, action="status")  # adds the status columns
+        unchanged = _call(timed, function, name, action="status")
     properties, selection = _properties_and_first_read(preview, name)
     assert selection.start >= properties.end  # a tab the process has not met: in turn
     properties, selection = _properties_and_first_read(run, name)
@@ -62,6 +66,11 @@ def test_the_run_after_its_preview_reads_the_tab_and_the_selection_at_once(
     # the preview after it (of rows all done, so nothing to locate) reads the selection once.
     reads = sorted(h.path.rsplit("/", 1)[-1] for h in after if h.method == "GET")
     assert reads == [name, "values:batchGet"]
+    properties, selection = _properties_and_first_read(status, name)
+    assert selection.start < properties.end  # the status refresh reads its rows alike
+    # The refresh grew the grid for its status columns, and the process knows that too: the
+    # refresh after it, with nothing changed, makes its two calls, nothing again.
+    assert sorted(h.path.rsplit("/", 1)[-1] for h in unchanged) == [name, "values:batchGet"]
     values = timed.sheets.values(name, "Candidates")
     result = values[0].index("result")
     assert all(row[result] == "ok" for row in values[1:])

@@ -1,4 +1,4 @@
-"""The tab's properties and the selection (`service.read_tab_and_selection`): read in turn the
+"""The tab's properties and the selection (`service.read_tab_and`): read in turn the
 first time the process meets a tab; after that, the selection is read with the tab as it was
 last seen while its properties are read again, and kept only when they have not changed."""
 
@@ -13,7 +13,7 @@ import pytest
 from jobmojito_sheets.error_codes import ErrorCode
 from jobmojito_sheets.errors import InviteError, NotFound
 from jobmojito_sheets.request_body import InviteRequest
-from jobmojito_sheets.service import TABS_LAST_READ, read_tab_and_selection, tab_ref
+from jobmojito_sheets.service import TABS_LAST_READ, read_selection, read_tab_and, tab_ref
 from jobmojito_sheets.sheets import SheetsGateway, Tab
 
 from tests.unit.grid import Grid
@@ -70,7 +70,10 @@ def side() -> Iterator[ThreadPoolExecutor]:
 def read(sheet: Spreadsheet, request: InviteRequest, side: ThreadPoolExecutor) -> Any:
     sheet.reading.clear()
     gateway = cast(SheetsGateway, cast(Any, sheet))
-    return read_tab_and_selection(gateway, request, 1000, side)
+    tab, (layout, plan) = read_tab_and(
+        gateway, request, lambda tab: read_selection(gateway, tab, request, 1000), side
+    )
+    return tab, layout, plan
 
 
 def emails_planned(answer: Any) -> list[str]:
