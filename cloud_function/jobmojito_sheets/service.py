@@ -473,21 +473,29 @@ def preview(
 ) -> dict[str, Any]:
     """The dry run: the plan, then the same claim rule the real run applies to the tab's
     email and result columns (one read; none when forced or when the result column does not
-    exist yet, as then no row can hold a candidate)."""
+    exist yet, as then no row can hold a candidate), and what the system of record holds of
+    the rows left. The record is looked up while the columns are read (of every row to send:
+    those the columns turn away are then ignored), so the preview waits for one, not both."""
     reports = _planned_reports(plan)
     for row, outcome in recoveries(plan, ledger).items():
         reports[row].apply(outcome)
     rows = plan.to_send
-    if rows and not force and "result" not in layout.new_headers.values():
-        snapshot = writer.snapshot()
-        expected = {p.row: (p.source.email, p.source.result) for p in rows}
-        at = writer.locate(expected, snapshot)
-        claim = claim_rows(rows, taken_rows(snapshot, layout.header_row), at, force=False)
-        for row, outcome in claim.skipped.items():
-            reports[row].apply(outcome)
-        rows = list(claim.send)
-    if rows and not force:  # what the system of record holds, as the real run's claim finds it
-        held = held_by_records(rows, ledger.lookup(rows), run_id=ledger.run_id)
+    if rows and not force:
+        side = ThreadPoolExecutor(max_workers=1)
+        try:
+            records = side.submit(ledger.lookup, rows)
+            if "result" not in layout.new_headers.values():
+                snapshot = writer.snapshot()  # its error is answered without waiting for the store
+                expected = {p.row: (p.source.email, p.source.result) for p in rows}
+                at = writer.locate(expected, snapshot)
+                claim = claim_rows(rows, taken_rows(snapshot, layout.header_row), at, force=False)
+                for row, outcome in claim.skipped.items():
+                    reports[row].apply(outcome)
+                rows = list(claim.send)
+            # What the system of record holds, as the real run's claim finds it.
+            held = held_by_records(rows, records.result(), run_id=ledger.run_id)
+        finally:
+            side.shutdown(wait=False)
         for row, outcome in held.items():
             reports[row].apply(outcome)
         rows = [p for p in rows if p.row not in held]
