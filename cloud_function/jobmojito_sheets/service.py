@@ -101,6 +101,7 @@ TABS_LAST_READ: Recent[TabRef, Tab] = Recent(MAX_TABS)
 
 
 def tab_ref(request: InviteRequest) -> TabRef:
+    """How the request names its tab: by gid when it gives one, else by title."""
     if request.sheet_id is not None:
         return request.spreadsheet_id, request.sheet_id
     return request.spreadsheet_id, request.sheet or ""
