@@ -519,7 +519,8 @@ def run(
 ) -> dict[str, Any]:
     """The whole run for one request; returns the 200 answer or raises an InviteError."""
     # The balance is read from JobMojito while the tab is read from Sheets (a read, free and
-    # safe to waste when the selection turns out to have nothing to send).
+    # safe to waste when the selection turns out to have nothing to send); the second worker
+    # reads the tab's properties when `read_tab_and` reads them alongside the selection.
     side = ThreadPoolExecutor(max_workers=2)
     try:
         balance = side.submit(read_credits, client, deadline)

@@ -3,11 +3,14 @@ shells over it (the writer, a run's wave). The Sheets stand-in covers the real A
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import cast
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from gspread.utils import a1_range_to_grid_range
-from jobmojito_sheets.sheets import Tab
+from jobmojito_sheets.layout import Layout, find_layout
+from jobmojito_sheets.plan import Plan, plan_invites, read_rows
+from jobmojito_sheets.sheets import SheetsGateway, Tab
+from jobmojito_sheets.writer import SheetWriter
 
 
 class Grid:
@@ -47,3 +50,15 @@ class Grid:
 
     def append_columns(self, tab: Tab, count: int) -> None:
         self.appended = count
+
+
+def planned_on(
+    grid: Grid, selected_rows: Iterable[int], width: int
+) -> tuple[Layout, Plan, SheetWriter]:
+    """The layout the grid's top rows give (`width` columns wide), the plan of its selected
+    rows as a run makes it, and a writer over the grid as tab "C" (gid 0)."""
+    layout = find_layout(grid.rows[:5], width)
+    selected = {n: dict(enumerate(grid.rows[n - 1])) for n in selected_rows}
+    plan = plan_invites(read_rows(layout, selected), force=False)
+    tab = Tab(0, "C", len(grid.rows), width)
+    return layout, plan, SheetWriter(cast(SheetsGateway, cast(Any, grid)), tab, layout)

@@ -8,20 +8,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from jobmojito_sheets.errors import InviteError
-from jobmojito_sheets.layout import find_layout
 from jobmojito_sheets.ledger import Ledger
-from jobmojito_sheets.plan import plan_invites, read_rows
 from jobmojito_sheets.registry import Record, RecordState
 from jobmojito_sheets.service import preview
-from jobmojito_sheets.sheets import SheetsGateway, Tab
+from jobmojito_sheets.sheets import Tab
 from jobmojito_sheets.store import MemoryStore
-from jobmojito_sheets.writer import SheetWriter
 
-from tests.unit.grid import Grid
+from tests.unit.grid import Grid, planned_on
 
 INTERVIEW = "6f1c1d62-3c52-4c38-9e43-2d4f3c6b0a11"
 HEADER = ["Name", "Email", "interview_url", "result"]
@@ -60,11 +57,7 @@ class WatchingGrid(Grid):
 
 
 def preview_of(grid: WatchingGrid, store: WatchedStore) -> dict[str, Any]:
-    layout = find_layout(grid.rows[:5], len(HEADER))
-    selected = {n: dict(enumerate(grid.rows[n - 1])) for n in range(2, len(grid.rows) + 1)}
-    plan = plan_invites(read_rows(layout, selected), force=False)
-    tab = Tab(0, "C", len(grid.rows), len(HEADER))
-    writer = SheetWriter(cast(SheetsGateway, cast(Any, grid)), tab, layout)
+    layout, plan, writer = planned_on(grid, range(2, len(grid.rows) + 1), len(HEADER))
     ledger = Ledger(store, "run1", "r@x.com", "1Sheet", "C", INTERVIEW)
     return preview(plan, layout, writer, ledger, None, force=False)
 

@@ -5,19 +5,15 @@ that read and the write of the pending markers."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
 
-from jobmojito_sheets.layout import find_layout
 from jobmojito_sheets.ledger import Ledger
-from jobmojito_sheets.plan import PlannedRow, batches, plan_invites, read_rows
+from jobmojito_sheets.plan import PlannedRow, batches
 from jobmojito_sheets.registry import Record
 from jobmojito_sheets.row_status import NOT_SENT_STORE, RowStatus
 from jobmojito_sheets.service import Run, _planned_reports
-from jobmojito_sheets.sheets import SheetsGateway, Tab
 from jobmojito_sheets.store import MemoryStore, StoreUnavailable
-from jobmojito_sheets.writer import SheetWriter
 
-from tests.unit.grid import Grid
+from tests.unit.grid import Grid, planned_on
 
 INTERVIEW = "6f1c1d62-3c52-4c38-9e43-2d4f3c6b0a11"
 HEADER = ["Name", "Email", "interview_url", "result", "profile_interview_id"]
@@ -48,11 +44,7 @@ def run_on(
     grid: Grid, selected_rows: range, store: MemoryStore
 ) -> tuple[Run, list[list[PlannedRow]]]:
     """A run of the grid's selected rows against `store`, and what its first turn sends."""
-    layout = find_layout(grid.rows[:5], len(HEADER))
-    selected = {n: dict(enumerate(grid.rows[n - 1])) for n in selected_rows}
-    plan = plan_invites(read_rows(layout, selected), force=False)
-    tab = Tab(0, "C", len(grid.rows), len(HEADER))
-    writer = SheetWriter(cast(SheetsGateway, cast(Any, grid)), tab, layout)
+    _, plan, writer = planned_on(grid, selected_rows, len(HEADER))
     run = Run(plan, writer, Ledger(store, "run1", "r@x.com", "1Sheet", "C", INTERVIEW), force=False)
     run.reports = _planned_reports(plan)
     return run, run.start_turn(batches(plan.to_send, 100), MARKER, 0.0)
