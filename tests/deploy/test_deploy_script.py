@@ -80,7 +80,7 @@ def first_deploy(*, dry: bool = False) -> list[str]:
         f"gcloud functions describe jobmojito-invite {r} {p} --format=json",
         f"gcloud functions deploy jobmojito-invite --gen2 --runtime=python312 {r} "
         "--source=cloud_function --entry-point=invite_candidates --trigger-http --timeout=60s "
-        "--memory=512Mi --set-secrets=JOBMOJITO_API_TOKEN=jobmojito-api-token:latest "
+        "--memory=512Mi --cpu=1 --set-secrets=JOBMOJITO_API_TOKEN=jobmojito-api-token:latest "
         f"'--set-env-vars=^;^STATE_STORE=firestore;GOOGLE_CLOUD_PROJECT={PROJECT};{PLACEHOLDERS}' "
         f"--update-labels=jobmojito-deploy=HASH {p} --quiet",
         *([] if dry else [f"gcloud functions describe jobmojito-invite {r} {p} --format=json"]),
