@@ -206,9 +206,7 @@ class FunctionProcess:
         return self._proxy.timeouts if self._proxy is not None else 0
 
     def start(self, timeout: float = 30.0) -> FunctionProcess:
-        env = {k: v for k, v in os.environ.items() if k not in _FUNCTION_VARIABLES}
-        env.update(self.env)
-        env["PYTHONUNBUFFERED"] = "1"
+        env = function_process_env(self.env)
         command = [
             sys.executable, "-m", "functions_framework",
             "--target", "invite_candidates",
@@ -280,8 +278,21 @@ _FUNCTION_VARIABLES = frozenset(
         "MAX_ROWS", "TIME_BUDGET_SECONDS", "JOBMOJITO_TIMEOUT_SECONDS", "SHEETS_TIMEOUT_SECONDS",
         "DEADLINE_SECONDS", "SHEETS_WRITE_INTERVAL_SECONDS", "SHEETS_CALLS_PER_MINUTE",
         "SHEETS_QUOTA_WINDOW_SECONDS", "STATE_STORE_TIMEOUT_SECONDS",
+        # The system of record: a sandbox with the Firestore emulator names it in its own
+        # environment (`Sandbox.function_env`), never through a developer's shell.
+        "STATE_STORE", "GOOGLE_CLOUD_PROJECT", "FIRESTORE_DATABASE", "FIRESTORE_EMULATOR_HOST",
     }
 )  # fmt: skip
+
+
+def function_process_env(own: dict[str, str]) -> dict[str, str]:
+    """A function process's environment: this process's, without any setting of the function
+    a developer's shell may hold (a deployment's STATE_STORE=firestore, another emulator), and
+    then the sandbox's own settings."""
+    env = {k: v for k, v in os.environ.items() if k not in _FUNCTION_VARIABLES}
+    env.update(own)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
 
 
 def invite(
